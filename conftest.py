@@ -1,0 +1,85 @@
+"""The named test world: a host organisation, a practitioner, a service user, an outsider, staff.
+
+Every test gets the same small cast, built with factory_boy, so tests read like stories.
+"""
+
+import os
+from datetime import timedelta
+
+os.environ.setdefault("GROUNDSWELL_FAST_HASHER", "1")
+
+import pytest  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from groundswell.testing import factories  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ACCOUNT_RATE_LIMITS = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def host_admin(db):
+    return factories.UserFactory(username="hana", display_name="Hana Host", role="manager")
+
+
+@pytest.fixture
+def host_org(host_admin):
+    org = factories.OrganisationFactory(name="Northfield Care Trust")
+    factories.MembershipFactory(organisation=org, user=host_admin, is_admin=True)
+    return org
+
+
+@pytest.fixture
+def practitioner(db):
+    return factories.UserFactory(
+        username="priya", display_name="Priya Practitioner", role="practitioner", sector="social_care"
+    )
+
+
+@pytest.fixture
+def service_user(db):
+    return factories.UserFactory(
+        username="sam", display_name="Sam Service-User", role="service_user", sector="social_care"
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    return factories.UserFactory(username="olly", display_name="Olly Outsider", role="other")
+
+
+@pytest.fixture
+def staff(db):
+    return factories.UserFactory(username="stella", display_name="Stella Staff", is_staff=True)
+
+
+@pytest.fixture
+def project(host_org, host_admin):
+    """A public project in its gathering phase, hosted by the organisation."""
+    return factories.ProjectFactory(host_organisation=host_org, created_by=host_admin)
+
+
+@pytest.fixture
+def private_project(host_org, host_admin):
+    return factories.ProjectFactory(
+        host_organisation=host_org, created_by=host_admin, visibility="private"
+    )
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def yesterday(today):
+    return today - timedelta(days=1)

@@ -1,0 +1,289 @@
+"""Bridging: support that holds across divides, declared or latent.
+
+*Perspective bridging* uses what people say about themselves (role, sector, ...): a statement
+bridges when every perspective agrees with it, so its score is the lowest smoothed agree rate
+over the perspectives (the geometric mean is reported too).
+
+*Latent bridging* follows Community Notes' note ranking (Wojcik et al., "Birdwatch: Crowd
+Wisdom and Bridging Algorithms can Inform Understanding and Reduce the Spread of
+Misinformation", 2022): fit vote ≈ μ + b_participant + b_statement + f_participant · f_statement
+with heavier L2 regularisation on the intercepts than on the factors. Agreement that lines up
+with the opinion axes is cheaper to explain through the factors, so the statement intercept
+b_statement keeps only the support shared across the axes; it is the bridging score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from groundswell.analysis.matrix import VoteMatrix
+from groundswell.analysis.prepared import PreparedVotes, prepare_votes
+
+# Community Notes' values: λ_factor = 0.03 and intercepts 5× heavier.
+LAMBDA_FACTOR = 0.03
+LAMBDA_INTERCEPT = 0.15
+
+
+@dataclass(frozen=True, eq=False)
+class PerspectiveBridging:
+    perspectives: tuple[str, ...]
+    n_members: np.ndarray  # (p,) participants with a vote, per perspective
+    n_agree: np.ndarray  # (p, m)
+    n_seen: np.ndarray  # (p, m)
+    agree_rate: np.ndarray  # (p, m) smoothed: (agree + 1) / (seen + 2)
+    score: np.ndarray  # (m,) lowest smoothed agree rate over perspectives
+    geometric_mean: np.ndarray  # (m,)
+    weakest: np.ndarray  # (m,) index into ``perspectives`` of the least supportive one
+
+
+@dataclass(frozen=True, eq=False)
+class LatentBridging:
+    """Fitted factor model; statement arrays are over analysed (active) statements."""
+
+    mean: float
+    statement_intercepts: np.ndarray  # (m,) the bridging score
+    statement_factors: np.ndarray  # (m, k)
+    participant_intercepts: np.ndarray  # (n,)
+    participant_factors: np.ndarray  # (n, k)
+    iterations: int
+    converged: bool
+
+
+def perspective_bridging(
+    *,
+    votes: VoteMatrix,
+    perspectives: Sequence[str | None],
+    moderated_out: Collection[object] = (),
+) -> PerspectiveBridging:
+    """Bridging across declared perspectives; ``perspectives[i]`` labels participant row i.
+
+    Participants with no label (None or "") are left out. Scores cover every statement;
+    moderated-out statements score NaN.
+    """
+    active = ~np.isin(votes.statement_ids, np.asarray(list(moderated_out), dtype=object))
+    prepared = prepare_votes(votes=votes, active=active)
+    result = perspective_bridging_prepared(prepared=prepared, perspectives=perspectives)
+    return _expand_perspectives(result, active)
+
+
+def perspective_bridging_prepared(
+    *, prepared: PreparedVotes, perspectives: Sequence[str | None]
+) -> PerspectiveBridging:
+    labels_in = np.asarray(
+        ["" if p is None else str(p) for p in perspectives], dtype=object
+    )
+    if labels_in.shape != (prepared.shape[0],):
+        raise ValueError("perspectives must give one label (or None) per participant")
+    names, codes = np.unique(labels_in.astype(str), return_inverse=True)
+    codes = codes.reshape(-1)
+    has_label = names != ""
+    mapping = np.full(len(names), -1)
+    mapping[has_label] = np.arange(int(has_label.sum()))
+    codes = mapping[codes]
+    codes[prepared.n_votes == 0] = -1
+    names = names[has_label]
+    p = len(names)
+    n_agree, _, n_seen = prepared.group_counts(labels=codes, n_groups=p)
+    m = prepared.shape[1]
+    n_members = np.bincount(codes[codes >= 0], minlength=p)
+    present = n_members > 0
+    rate = (n_agree + 1) / (n_seen + 2)
+    if present.any():
+        considered = np.where(present[:, None], rate, np.inf)
+        weakest = np.argmin(considered, axis=0)
+        score = considered[weakest, np.arange(m)]
+        geometric = np.exp(np.log(rate[present]).mean(axis=0))
+    else:
+        weakest = np.zeros(m, dtype=np.int64)
+        score = np.full(m, np.nan)
+        geometric = np.full(m, np.nan)
+    return PerspectiveBridging(
+        perspectives=tuple(str(x) for x in names),
+        n_members=n_members,
+        n_agree=n_agree,
+        n_seen=n_seen,
+        agree_rate=rate,
+        score=score,
+        geometric_mean=geometric,
+        weakest=weakest,
+    )
+
+
+def _expand_perspectives(result: PerspectiveBridging, active: np.ndarray) -> PerspectiveBridging:
+    if active.all():
+        return result
+
+    def widen(array: np.ndarray, fill: float) -> np.ndarray:
+        shape = (*array.shape[:-1], len(active))
+        out = np.full(shape, fill, dtype=np.float64)
+        out[..., active] = array
+        return out
+
+    return PerspectiveBridging(
+        perspectives=result.perspectives,
+        n_members=result.n_members,
+        n_agree=widen(result.n_agree, 0),
+        n_seen=widen(result.n_seen, 0),
+        agree_rate=widen(result.agree_rate, np.nan),
+        score=widen(result.score, np.nan),
+        geometric_mean=widen(result.geometric_mean, np.nan),
+        weakest=widen(result.weakest, -1).astype(np.int64),
+    )
+
+
+def latent_bridging(
+    *,
+    votes: VoteMatrix,
+    n_factors: int = 2,
+    moderated_out: Collection[object] = (),
+    lambda_intercept: float = LAMBDA_INTERCEPT,
+    lambda_factor: float = LAMBDA_FACTOR,
+    max_iter: int = 30,
+    tol: float = 1e-4,
+    seed: int = 0,
+) -> LatentBridging:
+    """Community Notes-style factor model; see :func:`fit_latent_bridging` for the method."""
+    active = ~np.isin(votes.statement_ids, np.asarray(list(moderated_out), dtype=object))
+    prepared = prepare_votes(votes=votes, active=active)
+    return fit_latent_bridging(
+        prepared=prepared,
+        n_factors=n_factors,
+        lambda_intercept=lambda_intercept,
+        lambda_factor=lambda_factor,
+        max_iter=max_iter,
+        tol=tol,
+        seed=seed,
+    )
+
+
+def fit_latent_bridging(
+    *,
+    prepared: PreparedVotes,
+    n_factors: int = 2,
+    lambda_intercept: float = LAMBDA_INTERCEPT,
+    lambda_factor: float = LAMBDA_FACTOR,
+    max_iter: int = 30,
+    tol: float = 1e-4,
+    seed: int = 0,
+    start_factors: np.ndarray | None = None,
+    start_intercepts: np.ndarray | None = None,
+    start_mean: float | None = None,
+) -> LatentBridging:
+    """Alternating least squares on the sparse votes.
+
+    Ratings follow Community Notes' scale: agree 1, pass 0.5 (its "somewhat"), disagree 0.
+    Like Community Notes, whose loss averages both the errors and the squared parameters, each
+    participant's (statement's) ridge penalty equals λ times the mean number of votes per
+    participant (statement), so the balance between data and prior does not depend on size.
+    Each half-step solves one small (k+1)×(k+1) system per participant or statement, with the
+    normal equations assembled by sparse-times-thin-dense products.
+
+    ``start_*`` warm-start from a previous fit (statement side, aligned to these columns).
+    """
+    values = prepared.values
+    seen = prepared.seen()
+    n, m = values.shape
+    k = n_factors
+    total = float(values.nnz)
+    if total == 0:
+        return LatentBridging(
+            0.0, np.zeros(m), np.zeros((m, k)), np.zeros(n), np.zeros((n, k)), 0, True
+        )
+    # Σ ratings on the 0..1 scale from the ±1 values: (Σ v + N) / 2.
+    ratings_sum = (float(values.data.sum(dtype=np.float64)) + total) / 2
+    n_per_participant = prepared.n_votes.astype(np.float64)
+    n_per_statement = np.bincount(values.indices, minlength=m).astype(np.float64)
+    reg_participant = _ridge(
+        lambda_intercept, lambda_factor, k, total / max(1, int((n_per_participant > 0).sum()))
+    )
+    reg_statement = _ridge(
+        lambda_intercept, lambda_factor, k, total / max(1, int((n_per_statement > 0).sum()))
+    )
+
+    rng = np.random.default_rng(seed)
+    factors_s = 0.1 * rng.standard_normal((m, k))
+    if start_factors is not None:
+        usable = min(k, start_factors.shape[1])
+        factors_s[:, :usable] = start_factors[:, :usable]
+    intercepts_s = np.zeros(m) if start_intercepts is None else start_intercepts.copy()
+    mean = ratings_sum / total if start_mean is None else float(start_mean)
+    intercepts_u = np.zeros(n)
+    factors_u = np.zeros((n, k))
+
+    converged = False
+    iteration = 0
+    for iteration in range(1, max_iter + 1):  # noqa: B007 - the count is reported
+        intercepts_u, factors_u = _half_step(
+            matrix_values=values, matrix_seen=seen, other_factors=factors_s,
+            other_intercepts=intercepts_s, mean=mean, ridge=reg_participant,
+        )  # fmt: skip
+        new_intercepts_s, factors_s = _half_step(
+            matrix_values=values.T, matrix_seen=seen.T, other_factors=factors_u,
+            other_intercepts=intercepts_u, mean=mean, ridge=reg_statement,
+        )  # fmt: skip
+        # Re-estimate the global mean from the residuals, with everything else fixed.
+        seen_factor_u = np.asarray(seen.T @ factors_u.astype(np.float32), dtype=np.float64)
+        interaction = float(np.sum(seen_factor_u * factors_s))
+        residual = (
+            ratings_sum
+            - float(n_per_participant @ intercepts_u)
+            - float(n_per_statement @ new_intercepts_s)
+            - interaction
+        )
+        mean = residual / total
+        change = float(np.max(np.abs(new_intercepts_s - intercepts_s))) if m else 0.0
+        intercepts_s = new_intercepts_s
+        if change < tol:
+            converged = True
+            break
+    return LatentBridging(
+        mean=mean,
+        statement_intercepts=intercepts_s,
+        statement_factors=factors_s,
+        participant_intercepts=intercepts_u,
+        participant_factors=factors_u,
+        iterations=iteration,
+        converged=converged,
+    )
+
+
+def _ridge(lambda_intercept: float, lambda_factor: float, k: int, scale: float) -> np.ndarray:
+    return np.array([lambda_intercept] + [lambda_factor] * k) * scale
+
+
+def _half_step(
+    *,
+    matrix_values: sp.spmatrix,
+    matrix_seen: sp.spmatrix,
+    other_factors: np.ndarray,
+    other_intercepts: np.ndarray,
+    mean: float,
+    ridge: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Solve for one side's (intercept, factors) with the other side held fixed.
+
+    Row i's normal equations are (Σ_j y_j y_jᵀ + diag(ridge)) x_i = Σ_j (r_ij - μ - b_j) y_j
+    with y_j = (1, f_j); every sum over a row's votes is one column of a sparse product.
+    """
+    q = other_factors.shape[1] + 1
+    design = np.column_stack([np.ones(len(other_intercepts)), other_factors])
+    upper = np.triu_indices(q)
+    products = design[:, upper[0]] * design[:, upper[1]]
+    thin = np.column_stack([products, other_intercepts[:, None] * design]).astype(np.float32)
+    summed = np.asarray(matrix_seen @ thin, dtype=np.float64)
+    n_pairs = len(upper[0])
+    gram_flat, offset_sum = summed[:, :n_pairs], summed[:, n_pairs:]
+    # Σ r y with r = (v + 1) / 2, from the ±1 values: (Σ v y + Σ y) / 2.
+    net = np.asarray(matrix_values @ design.astype(np.float32), dtype=np.float64)
+    seen_design = gram_flat[:, :q]  # the (0, b) products are Σ y_b
+    rhs = (net + seen_design) / 2 - offset_sum - mean * seen_design
+    gram = np.zeros((summed.shape[0], q, q))
+    gram[:, upper[0], upper[1]] = gram_flat
+    gram[:, upper[1], upper[0]] = gram_flat
+    gram[:, np.arange(q), np.arange(q)] += ridge
+    solution = np.linalg.solve(gram, rhs[:, :, None])[:, :, 0]
+    return solution[:, 0], solution[:, 1:]

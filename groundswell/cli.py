@@ -1,0 +1,84 @@
+"""The `groundswell` command: demo, serve, worker, analyse, manage …"""
+
+import os
+import sys
+
+USAGE = """usage: groundswell COMMAND [ARGS]
+
+commands:
+  demo                 create the database if needed and load the demo content
+  serve [--bind H:P] [--workers N]
+                       serve with gunicorn (static files through whitenoise)
+  worker               run the background task worker
+  analyse --polis DIR --json
+                       analyse a Pol.is export folder, no database needed
+  manage ARGS…         any Django management command
+"""
+
+
+def _django(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groundswell.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["groundswell manage", *argv])
+
+
+def _serve(argv: list[str]) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="groundswell serve")
+    parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "0")) or None
+    )
+    args = parser.parse_args(argv)
+    workers = args.workers or (os.cpu_count() or 1) * 2 + 1
+    _django(["collectstatic", "--noinput", "--verbosity", "0"])
+    os.execvp(
+        sys.executable,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "groundswell.wsgi",
+            "--bind",
+            args.bind,
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            # Client addresses stay out of the access log; see DESIGN.md "a place without fear".
+            "--access-logformat",
+            '"%(r)s" %(s)s %(b)s %(M)sms',
+        ],
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "manage":
+        _django(rest)
+    elif command == "demo":
+        _django(["migrate", "--noinput", "--verbosity", "0"])
+        _django(["createcachetable"])
+        _django(["load_demo", *rest])
+    elif command == "serve":
+        _serve(rest)
+    elif command == "worker":
+        _django(["db_worker", *rest])
+    elif command == "analyse":
+        from groundswell.analysis.cli import main as analyse
+
+        return analyse(rest)
+    else:
+        print(f"groundswell: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

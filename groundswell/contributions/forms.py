@@ -1,0 +1,72 @@
+from django import forms
+
+from groundswell.contributions.models import Attribution, LinkRelation
+from groundswell.people.perspectives import Role, Sector
+
+
+class ContributionForm(forms.Form):
+    """The fields every kind shares; the kind's own fields come from its details form."""
+
+    title = forms.CharField(max_length=160)
+    body = forms.CharField(max_length=10000, widget=forms.Textarea(attrs={"rows": 8}))
+    sector = forms.ChoiceField(
+        choices=[("", "Same as the project"), *Sector.choices],
+        required=False,
+        label="Which sector is this about?",
+    )
+    attribution = forms.ChoiceField(
+        choices=Attribution.choices,
+        widget=forms.RadioSelect,
+        initial=Attribution.NAMED,
+        label="How should this be attributed?",
+        help_text=(
+            "Protected: nobody, not even the hosts or site staff, can see that you wrote it. "
+            "Only the day is recorded, never the time, and no IP address."
+        ),
+    )
+
+    def __init__(self, *args, kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].label = kind.title_label
+        self.fields["body"].label = kind.body_label
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        max_length=4000, label="Your comment", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attribution = forms.ChoiceField(
+        choices=Attribution.choices,
+        widget=forms.RadioSelect,
+        initial=Attribution.NAMED,
+        label="How should this be attributed?",
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class LinkForm(forms.Form):
+    relation = forms.ChoiceField(choices=LinkRelation.choices, label="This contribution")
+    target = forms.IntegerField(
+        min_value=1, label="Number of the other contribution", help_text="Shown as № on its page."
+    )
+    note = forms.CharField(max_length=300, required=False, label="Why (optional)")
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    kind = forms.ChoiceField(required=False, label="Kind")
+    sector = forms.ChoiceField(
+        required=False, choices=[("", "Any sector"), *Sector.choices], label="Sector"
+    )
+    author_role = forms.ChoiceField(
+        required=False, choices=[("", "Anyone"), *Role.choices], label="Written by"
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "All kinds"), *((k.slug, k.label) for k in kinds)]
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v}

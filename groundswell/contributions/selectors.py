@@ -1,0 +1,108 @@
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Count, Prefetch, QuerySet
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+
+from groundswell.contributions.models import Comment, Contribution, ContributionLink, Status
+from groundswell.projects.models import Project
+from groundswell.projects.selectors import projects_visible_to
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _fts5_query(q: str) -> str | None:
+    # Quote every word so user input can never be FTS5 syntax; the last word matches as a prefix.
+    words = _WORD.findall(q)[:20]
+    if not words:
+        return None
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _search(qs: QuerySet[Contribution], q: str) -> QuerySet[Contribution]:
+    if connection.vendor == "sqlite":
+        match = _fts5_query(q)
+        if match is None:
+            return qs
+        return qs.filter(
+            id__in=RawSQL(
+                "SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH %s", [match]
+            )
+        )
+    # Same expression as the GIN index made in migration 0002, so PostgreSQL can use it.
+    return qs.annotate(
+        search_vector=SearchVector("search_text", config="english")
+    ).filter(search_vector=SearchQuery(q, config="english", search_type="websearch"))
+
+
+def contributions_list(
+    *,
+    project: Project | None = None,
+    user=None,
+    kind: str = "",
+    sector: str = "",
+    author_role: str = "",
+    q: str = "",
+) -> QuerySet[Contribution]:
+    """Published contributions in one project, or in every project the user can see."""
+    qs = Contribution.objects.filter(status=Status.PUBLISHED).select_related(
+        "author", "project"
+    )
+    if project is not None:
+        qs = qs.filter(project=project)
+    else:
+        qs = qs.filter(project__in=projects_visible_to(user=user).values("pk"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if sector:
+        qs = qs.filter(sector=sector)
+    if author_role:
+        qs = qs.filter(author_role=author_role)
+    if q.strip():
+        qs = _search(qs, q.strip())
+    return qs.order_by("-created_at", "-id")
+
+
+def contribution_get(*, project: Project, pk: int) -> Contribution:
+    """A contribution in a project the caller has already been let into (see project door)."""
+    contribution = (
+        Contribution.objects.select_related("author")
+        .filter(project=project, pk=pk)
+        .exclude(status=Status.WITHDRAWN)
+        .first()
+    )
+    if contribution is None:
+        raise Http404("No such contribution")
+    contribution.project = project  # the door's copy, with its phases already fetched
+    return contribution
+
+
+def contribution_links(*, contribution: Contribution) -> dict[str, list[ContributionLink]]:
+    published = Contribution.objects.filter(status=Status.PUBLISHED)
+    out_links = contribution.links_out.filter(target__in=published).select_related("target")
+    in_links = contribution.links_in.filter(source__in=published).select_related("source")
+    return {"outgoing": list(out_links), "incoming": list(in_links)}
+
+
+def comments_for(*, contribution: Contribution) -> list[Comment]:
+    """Top-level comments, each with its replies, in the order they were written."""
+    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    return list(
+        contribution.comments.filter(parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at", "id")
+    )
+
+
+def kind_counts(*, project: Project) -> dict[str, int]:
+    return dict(
+        Contribution.objects.filter(project=project, status=Status.PUBLISHED)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )

@@ -1,0 +1,158 @@
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from groundswell.contributions.authorship import is_protected_author, protected_key_store
+from groundswell.contributions.kinds import get_kind
+from groundswell.contributions.models import (
+    Attributed,
+    Attribution,
+    Comment,
+    Contribution,
+    ContributionLink,
+    LinkRelation,
+    Status,
+)
+from groundswell.projects.models import Project
+from groundswell.projects.permissions import Action, can
+from groundswell.projects.services import participant_join
+
+
+def _attribute(item: Attributed, *, author, attribution: str) -> None:
+    """Fill in what the public may know of the author, and nothing more."""
+    if attribution not in Attribution.values:
+        raise ValidationError({"attribution": "Choose how your contribution is attributed."})
+    item.attribution = attribution
+    item.author_role = author.role
+    item.author_sector = author.sector
+    if attribution == Attribution.PROTECTED:
+        item.author = None
+        # Only the day: a precise time could be matched against other records.
+        now = timezone.localtime()
+        item.created_at = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    elif attribution == Attribution.PSEUDONYMOUS:
+        if not author.pseudonym:
+            raise ValidationError(
+                {"attribution": "Set a pseudonym on your profile before posting pseudonymously."}
+            )
+        item.author = author
+        item.pseudonym = author.pseudonym
+    else:
+        item.author = author
+
+
+def contribution_create(
+    *,
+    project: Project,
+    author,
+    kind: str,
+    title: str,
+    body: str,
+    details: dict[str, Any] | None = None,
+    attribution: str = Attribution.NAMED,
+    sector: str = "",
+    attachment=None,
+) -> Contribution:
+    if not can(user=author, action=Action.CONTRIBUTE, project=project):
+        raise PermissionDenied("You cannot contribute to this project at the moment.")
+    kind_def = get_kind(kind)
+    if kind_def is None:
+        raise ValidationError({"kind": "Unknown kind of contribution."})
+    form = kind_def.clean_details(details or {}, {"file": attachment} if attachment else None)
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    cleaned = kind_def.serialise(form.cleaned_data)
+    if kind == "failure_demand" and cleaned.get("linked_barrier"):
+        if not Contribution.objects.filter(
+            project=project, pk=cleaned["linked_barrier"], kind="barrier"
+        ).exists():
+            raise ValidationError({"linked_barrier": "There is no barrier with that number here."})
+    contribution = Contribution(
+        project=project,
+        kind=kind,
+        title=title.strip(),
+        body=body.strip(),
+        details=cleaned,
+        sector=sector or project.sector or author.sector,
+        search_text=" ".join([title, body, kind_def.search_text(cleaned)]),
+    )
+    _attribute(contribution, author=author, attribution=attribution)
+    if kind_def.accepts_file and form.cleaned_data.get("file"):
+        contribution.attachment = form.cleaned_data["file"]
+    contribution.full_clean(exclude=["attachment"])
+    with transaction.atomic():
+        contribution.save()
+        if contribution.is_protected:
+            protected_key_store(object_kind="contribution", object_id=contribution.pk, user_id=author.pk)
+        participant_join(project=project, user=author)
+    return contribution
+
+
+def contribution_withdraw(*, contribution: Contribution, by) -> Contribution:
+    if not is_author(item=contribution, user=by):
+        raise PermissionDenied("Only the author can withdraw a contribution.")
+    contribution.status = Status.WITHDRAWN
+    contribution.save(update_fields=["status"])
+    return contribution
+
+
+def is_author(*, item: Contribution | Comment, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if item.is_protected:
+        kind = "contribution" if isinstance(item, Contribution) else "comment"
+        return is_protected_author(object_kind=kind, object_id=item.pk, user=user)
+    return item.author_id == user.pk
+
+
+def comment_create(
+    *,
+    contribution: Contribution,
+    author,
+    body: str,
+    attribution: str = Attribution.NAMED,
+    parent: Comment | None = None,
+) -> Comment:
+    if not can(user=author, action=Action.COMMENT, project=contribution.project):
+        raise PermissionDenied("You cannot comment on this project at the moment.")
+    if parent is not None and parent.contribution_id != contribution.pk:
+        raise ValidationError({"parent": "You can only reply within the same thread."})
+    if parent is not None and parent.parent_id is not None:
+        parent = parent.parent  # threads are one level deep: a reply to a reply joins the thread
+    comment = Comment(contribution=contribution, parent=parent, body=body.strip())
+    _attribute(comment, author=author, attribution=attribution)
+    comment.full_clean()
+    with transaction.atomic():
+        comment.save()
+        if comment.is_protected:
+            protected_key_store(object_kind="comment", object_id=comment.pk, user_id=author.pk)
+        Contribution.objects.filter(pk=contribution.pk).update(comment_count=F("comment_count") + 1)
+        participant_join(project=contribution.project, user=author)
+    return comment
+
+
+def link_create(
+    *, source: Contribution, target_id: int, relation: str, by, note: str = ""
+) -> ContributionLink:
+    if not can(user=by, action=Action.COMMENT, project=source.project):
+        raise PermissionDenied("You cannot link contributions in this project at the moment.")
+    if relation not in LinkRelation.values:
+        raise ValidationError({"relation": "Choose how the two contributions are related."})
+    target = Contribution.objects.filter(
+        project=source.project, pk=target_id, status=Status.PUBLISHED
+    ).first()
+    if target is None:
+        raise ValidationError({"target": "There is no contribution with that number here."})
+    if target.pk == source.pk:
+        raise ValidationError({"target": "A contribution cannot be linked to itself."})
+    if relation == LinkRelation.REPLICATES and target.kind != "practice":
+        raise ValidationError({"relation": "Only a practice can be adopted elsewhere."})
+    link, created = ContributionLink.objects.get_or_create(
+        source=source, target=target, relation=relation, defaults={"note": note.strip()}
+    )
+    if not created:
+        raise ValidationError({"target": "Those two are already linked that way."})
+    return link

@@ -1,0 +1,176 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from groundswell.contributions import selectors, services
+from groundswell.contributions.forms import CommentForm, ContributionForm, FilterForm, LinkForm
+from groundswell.contributions.kinds import all_kinds, get_kind
+from groundswell.contributions.models import Comment
+from groundswell.core.forms import add_service_errors
+from groundswell.core.pagination import paginate
+from groundswell.projects.permissions import Action, project_get_for_user
+from groundswell.projects.selectors import project_participation
+from groundswell.projects.views import project_page_context
+
+
+def project_detail(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user)
+    context = project_page_context(request, project)
+    context.update(
+        participation=project_participation(project=project),
+        phases=list(project.phases.all()),
+        recent=selectors.contributions_list(project=project)[:10],
+        kind_counts=_kind_counts(project),
+    )
+    return render(request, "projects/detail.html", context)
+
+
+def _kind_counts(project) -> list[tuple]:
+    counts = selectors.kind_counts(project=project)
+    return [(kind, counts[kind.slug]) for kind in all_kinds() if counts.get(kind.slug)]
+
+
+def _list(request, *, project=None):
+    form = FilterForm(request.GET or None, kinds=all_kinds())
+    filters = form.filters()
+    contributions = selectors.contributions_list(project=project, user=request.user, **filters)
+    page = paginate(request, contributions, per_page=20)
+    return {"form": form, "page": page, "filtered": bool(filters), "kinds": {k.slug: k for k in all_kinds()}}
+
+
+def contribution_list(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user)
+    context = {**project_page_context(request, project), **_list(request, project=project)}
+    return render(request, "contributions/list.html", context)
+
+
+def contribution_browse(request):
+    return render(request, "contributions/list.html", _list(request))
+
+
+@login_required
+def contribute_choose(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    return render(
+        request,
+        "contributions/choose.html",
+        {**project_page_context(request, project), "kinds": all_kinds()},
+    )
+
+
+@login_required
+def contribute(request, slug: str, kind: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    kind_def = get_kind(kind)
+    if kind_def is None:
+        raise Http404("No such kind of contribution")
+    data = request.POST if request.method == "POST" else None
+    form = ContributionForm(data, kind=kind_def)
+    details = kind_def.details_form(data, request.FILES or None)
+    if request.method == "POST" and form.is_valid() & details.is_valid():
+        try:
+            contribution = services.contribution_create(
+                project=project,
+                author=request.user,
+                kind=kind_def.slug,
+                details=request.POST.dict(),
+                attachment=request.FILES.get("file"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(details, error)
+        else:
+            messages.success(request, "Thank you. Your contribution is published.")
+            return redirect(contribution)
+    return render(
+        request,
+        "contributions/form.html",
+        {**project_page_context(request, project), "kind": kind_def, "form": form, "details": details},
+    )
+
+
+def contribution_detail(request, slug: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user)
+    contribution = selectors.contribution_get(project=project, pk=pk)
+    return render(request, "contributions/detail.html", _detail_context(request, contribution))
+
+
+@login_required
+@require_POST
+def comment_add(request, slug: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.COMMENT)
+    contribution = selectors.contribution_get(project=project, pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent_id = form.cleaned_data["parent"]
+        parent = Comment.objects.filter(contribution=contribution, pk=parent_id).first() if parent_id else None
+        try:
+            services.comment_create(
+                contribution=contribution,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                attribution=form.cleaned_data["attribution"],
+                parent=parent,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your comment is posted.")
+            return redirect(f"{contribution.get_absolute_url()}#comments")
+    return _detail_with_errors(request, project, contribution, comment_form=form)
+
+
+@login_required
+@require_POST
+def link_add(request, slug: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.COMMENT)
+    contribution = selectors.contribution_get(project=project, pk=pk)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        try:
+            services.link_create(
+                source=contribution,
+                target_id=form.cleaned_data["target"],
+                relation=form.cleaned_data["relation"],
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Link added.")
+            return redirect(f"{contribution.get_absolute_url()}#links")
+    return _detail_with_errors(request, project, contribution, link_form=form)
+
+
+@login_required
+@require_POST
+def contribution_withdraw(request, slug: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user)
+    contribution = selectors.contribution_get(project=project, pk=pk)
+    services.contribution_withdraw(contribution=contribution, by=request.user)
+    messages.success(request, "Your contribution is withdrawn.")
+    return redirect(project)
+
+
+def _detail_with_errors(request, project, contribution, **forms):
+    context = _detail_context(request, contribution, **forms)
+    return render(request, "contributions/detail.html", context, status=400)
+
+
+def _detail_context(request, contribution, *, comment_form=None, link_form=None) -> dict:
+    kind_def = get_kind(contribution.kind)
+    return {
+        **project_page_context(request, contribution.project),
+        "contribution": contribution,
+        "kind": kind_def,
+        "detail_rows": kind_def.display(contribution.details) if kind_def else [],
+        "is_author": services.is_author(item=contribution, user=request.user),
+        "comments": selectors.comments_for(contribution=contribution),
+        "links": selectors.contribution_links(contribution=contribution),
+        "comment_form": comment_form or CommentForm(),
+        "link_form": link_form or LinkForm(),
+    }

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from groundswell.organisations import views
+
+app_name = "organisations"
+urlpatterns = [
+    path("", views.organisation_list, name="list"),
+    path("new/", views.organisation_create, name="create"),
+    path("invites/<str:token>/", views.organisation_accept_invite, name="accept_invite"),
+    path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/edit/", views.organisation_edit, name="edit"),
+    path("<slug:slug>/members/", views.organisation_members_manage, name="members"),
+    path(
+        "<slug:slug>/members/<int:user_id>/admin/",
+        views.organisation_set_admin,
+        name="set_admin",
+    ),
+]

@@ -1,0 +1,127 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from groundswell.core.forms import add_service_errors
+from groundswell.core.pagination import paginate
+from groundswell.organisations import services
+from groundswell.organisations.forms import InviteForm, OrganisationForm
+from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
+from groundswell.organisations.selectors import organisation_is_admin, organisation_members
+
+
+def organisation_list(request):
+    page = paginate(request, Organisation.objects.all(), per_page=30)
+    return render(request, "organisations/list.html", {"page": page})
+
+
+def organisation_detail(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    is_admin = organisation_is_admin(organisation=organisation, user=request.user)
+    projects = organisation.hosted_projects.filter(visibility="public").prefetch_related("phases")
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "organisation": organisation,
+            "is_admin": is_admin,
+            "members": organisation_members(organisation=organisation),
+            "projects": projects,
+        },
+    )
+
+
+@login_required
+def organisation_create(request):
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(creator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{organisation.name} is set up. You are its admin.")
+            return redirect(organisation)
+    return render(request, "organisations/form.html", {"form": form, "creating": True})
+
+
+def _admin_only(request, slug: str) -> Organisation:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not organisation_is_admin(organisation=organisation, user=request.user):
+        raise PermissionDenied("Only the organisation's admins can do that.")
+    return organisation
+
+
+@login_required
+def organisation_edit(request, slug: str):
+    organisation = _admin_only(request, slug)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        services.organisation_update(organisation=organisation, by=request.user, **form.cleaned_data)
+        messages.success(request, "Saved.")
+        return redirect(organisation)
+    return render(
+        request, "organisations/form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+def organisation_members_manage(request, slug: str):
+    organisation = _admin_only(request, slug)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_invite(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("organisations:members", slug=slug)
+    return render(
+        request,
+        "organisations/members.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "members": organisation_members(organisation=organisation),
+            "pending": organisation.invites.filter(accepted_at__isnull=True).order_by("-created_at"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def organisation_set_admin(request, slug: str, user_id: int):
+    organisation = _admin_only(request, slug)
+    make_admin = request.POST.get("is_admin") == "1"
+    try:
+        services.membership_set_admin(
+            organisation=organisation, by=request.user, member_id=user_id, is_admin=make_admin
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except Membership.DoesNotExist:
+        messages.error(request, "That person is not a member.")
+    else:
+        messages.success(request, "Admin rights updated.")
+    return redirect("organisations:members", slug=slug)
+
+
+@login_required
+def organisation_accept_invite(request, token: str):
+    if request.method == "POST":
+        try:
+            organisation = services.organisation_accept_invite(token=token, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("home")
+        messages.success(request, f"You are now a member of {organisation.name}.")
+        return redirect(organisation)
+    invite = get_object_or_404(
+        OrganisationInvite.objects.select_related("organisation"), token=token
+    )
+    return render(request, "organisations/accept_invite.html", {"invite": invite})

@@ -1,0 +1,14 @@
+from groundswell.people.models import User
+
+PROFILE_FIELDS = ("display_name", "bio", "role", "sector", "region", "pseudonym")
+
+
+def profile_update(*, user: User, **fields) -> User:
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password", "username", "email"])
+    user.save(update_fields=list(fields))
+    return user

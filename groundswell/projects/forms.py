@@ -1,0 +1,144 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from groundswell.organisations.selectors import organisations_administered_by
+from groundswell.people.perspectives import Role, Sector
+from groundswell.projects.models import PHASE_ORDER, PhaseKind, Project, ProjectKind, Visibility
+from groundswell.projects.services import PhasePlan
+
+TARGET_ROLES = [
+    Role.SERVICE_USER,
+    Role.CARER,
+    Role.PRACTITIONER,
+    Role.MANAGER,
+    Role.COMMISSIONER,
+    Role.POLICY,
+]
+# Weeks each phase lasts in the suggested plan a new project starts with.
+DEFAULT_WEEKS = {"define": 1, "gather": 4, "deliberate": 2, "draft": 2, "crowd_check": 1}
+
+
+def default_phase_starts(today=None) -> dict[str, object]:
+    day = today or timezone.localdate()
+    starts = {}
+    for kind, weeks in DEFAULT_WEEKS.items():
+        starts[kind] = day
+        day = day + timedelta(weeks=weeks)
+    return {"starts": starts, "ends_on": day - timedelta(days=1)}
+
+
+class ProjectForm(forms.Form):
+    question = forms.CharField(
+        max_length=200,
+        label="The question",
+        help_text="What do you want to find out? For example: what would make home care visits work?",
+    )
+    description = forms.CharField(
+        max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    kind = forms.ChoiceField(
+        label="What will the project produce?", choices=ProjectKind.choices
+    )
+    host = forms.ChoiceField(label="Host")
+    visibility = forms.ChoiceField(
+        choices=Visibility.choices, widget=forms.RadioSelect, initial=Visibility.PUBLIC
+    )
+    sector = forms.ChoiceField(
+        choices=[("", "Any / several"), *Sector.choices], required=False
+    )
+    ends_on = forms.DateField(
+        label="Last phase ends on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The date the final phase you chose closes.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.organisations = list(organisations_administered_by(user=user))
+        self.fields["host"].choices = [("self", "Myself"), *((f"org:{o.pk}", o.name) for o in self.organisations)]
+        for kind in PHASE_ORDER:
+            self.fields[f"phase_{kind}"] = forms.DateField(
+                label=f"{PhaseKind(kind).label} starts on",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+        for role in TARGET_ROLES:
+            self.fields[f"target_{role}"] = forms.IntegerField(
+                label=f"{role.label}s", required=False, min_value=0, max_value=100_000
+            )
+        if not self.is_bound and "ends_on" not in self.initial:
+            plan = default_phase_starts()
+            for kind, day in plan["starts"].items():
+                self.initial.setdefault(f"phase_{kind}", day)
+            self.initial["ends_on"] = plan["ends_on"]
+
+    def phase_fields(self):
+        return [self[f"phase_{kind}"] for kind in PHASE_ORDER]
+
+    def target_fields(self):
+        return [self[f"target_{role}"] for role in TARGET_ROLES]
+
+    def clean_host(self):
+        value = self.cleaned_data["host"]
+        if value == "self":
+            return None
+        by_key = {f"org:{o.pk}": o for o in self.organisations}
+        if value not in by_key:
+            raise forms.ValidationError("Choose yourself or an organisation you administer.")
+        return by_key[value]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts = [(k, cleaned.get(f"phase_{k}")) for k in PHASE_ORDER if cleaned.get(f"phase_{k}")]
+        ends_on = cleaned.get("ends_on")
+        if not starts:
+            raise forms.ValidationError("Give a start date for at least one phase.")
+        if ends_on is None:
+            return cleaned
+        plans = []
+        for (kind, start), nxt in zip(starts, [*starts[1:], None], strict=True):
+            end = nxt[1] - timedelta(days=1) if nxt else ends_on
+            if end < start:
+                field = f"phase_{nxt[0]}" if nxt else "ends_on"
+                self.add_error(
+                    field, "Each phase must start after the one before it, in the order shown."
+                )
+                return cleaned
+            plans.append(PhasePlan(kind=kind, starts_on=start, ends_on=end))
+        cleaned["phases"] = plans
+        cleaned["targets"] = {
+            role.value: cleaned.get(f"target_{role}") or 0 for role in TARGET_ROLES
+        }
+        return cleaned
+
+    @classmethod
+    def initial_for(cls, project: Project) -> dict:
+        initial = {
+            "question": project.question,
+            "description": project.description,
+            "kind": project.kind,
+            "visibility": project.visibility,
+            "sector": project.sector,
+            "host": f"org:{project.host_organisation_id}" if project.host_organisation_id else "self",
+        }
+        phases = list(project.phases.all())
+        for phase in phases:
+            initial[f"phase_{phase.kind}"] = phase.starts_on
+        if phases:
+            initial["ends_on"] = max(p.ends_on for p in phases)
+        for target in project.targets.all():
+            initial[f"target_{target.role}"] = target.target
+        return initial
+
+
+class InviteLinkForm(forms.Form):
+    note = forms.CharField(
+        max_length=120, required=False, label="Note to yourself (who it is for)"
+    )
+    max_uses = forms.IntegerField(
+        min_value=1, max_value=10_000, initial=50, label="How many people can use it"
+    )
+    days = forms.IntegerField(min_value=1, max_value=365, initial=30, label="Days before it expires")

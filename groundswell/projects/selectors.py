@@ -1,0 +1,65 @@
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from groundswell.people.perspectives import Role
+from groundswell.projects.models import Participant, Project, Visibility
+
+
+def projects_live_public() -> QuerySet[Project]:
+    return (
+        Project.objects.filter(visibility=Visibility.PUBLIC)
+        .select_related("host_user", "host_organisation")
+        .prefetch_related("phases")
+    )
+
+
+def projects_visible_to(*, user) -> QuerySet[Project]:
+    qs = Project.objects.select_related("host_user", "host_organisation").prefetch_related(
+        "phases"
+    )
+    if user.is_authenticated and user.is_staff:
+        return qs
+    visible = Q(visibility=Visibility.PUBLIC)
+    if user.is_authenticated:
+        visible |= (
+            Q(participants__user=user)
+            | Q(host_user=user)
+            | Q(host_organisation__memberships__user=user, host_organisation__memberships__is_admin=True)
+        )
+    return qs.filter(pk__in=Project.objects.filter(visible).values("pk"))
+
+
+@dataclass(frozen=True)
+class ParticipationRow:
+    role: str
+    label: str
+    count: int
+    target: int | None
+
+    @property
+    def percent_of_target(self) -> int | None:
+        if not self.target:
+            return None
+        return min(100, round(100 * self.count / self.target))
+
+
+def project_participation(*, project: Project) -> list[ParticipationRow]:
+    """People who have taken part, by declared role, against the project's targets."""
+    counts = dict(
+        Participant.objects.filter(project=project)
+        .values_list("user__role")
+        .annotate(n=Count("id"))
+        .values_list("user__role", "n")
+    )
+    targets = {t.role: t.target for t in project.targets.all()}
+    labels = dict(Role.choices)
+    rows = [
+        ParticipationRow(role=role, label=labels[role], count=counts.get(role, 0), target=targets.get(role))
+        for role in labels
+        if counts.get(role) or role in targets
+    ]
+    undeclared = counts.get("", 0)
+    if undeclared:
+        rows.append(ParticipationRow(role="", label="Not declared", count=undeclared, target=None))
+    return rows

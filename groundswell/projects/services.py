@@ -1,0 +1,166 @@
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from groundswell.core.slugs import unique_slug
+from groundswell.organisations.models import Organisation
+from groundswell.organisations.selectors import organisation_is_admin
+from groundswell.projects.models import (
+    PHASE_ORDER,
+    ParticipationTarget,
+    Participant,
+    Phase,
+    Project,
+    ProjectInvite,
+)
+from groundswell.projects.permissions import Action, can
+
+
+@dataclass(frozen=True)
+class PhasePlan:
+    kind: str
+    starts_on: date
+    ends_on: date
+
+
+def validate_phases(phases: list[PhasePlan]) -> None:
+    if not phases:
+        raise ValidationError("A project needs at least one phase.")
+    kinds = [p.kind for p in phases]
+    if len(set(kinds)) != len(kinds):
+        raise ValidationError("Each phase can appear only once.")
+    ordered = sorted(phases, key=lambda p: PHASE_ORDER.index(p.kind))
+    for phase in ordered:
+        if phase.ends_on < phase.starts_on:
+            raise ValidationError(f"The {phase.kind} phase ends before it starts.")
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if later.starts_on <= earlier.ends_on:
+            raise ValidationError("Phases must follow one another without overlapping.")
+
+
+def project_create(
+    *,
+    creator,
+    question: str,
+    kind: str,
+    phases: list[PhasePlan],
+    description: str = "",
+    visibility: str = "public",
+    host_organisation: Organisation | None = None,
+    sector: str = "",
+    targets: dict[str, int] | None = None,
+    is_demo: bool = False,
+) -> Project:
+    if host_organisation is not None and not organisation_is_admin(
+        organisation=host_organisation, user=creator
+    ):
+        raise PermissionDenied("You can only host projects for organisations you administer.")
+    validate_phases(phases)
+    with transaction.atomic():
+        project = Project(
+            slug=unique_slug(Project, question),
+            question=question,
+            description=description,
+            kind=kind,
+            visibility=visibility,
+            sector=sector,
+            host_user=None if host_organisation else creator,
+            host_organisation=host_organisation,
+            created_by=creator,
+            is_demo=is_demo,
+        )
+        project.full_clean()
+        project.save()
+        Phase.objects.bulk_create(
+            Phase(project=project, kind=p.kind, starts_on=p.starts_on, ends_on=p.ends_on)
+            for p in phases
+        )
+        _set_targets(project=project, targets=targets or {})
+    return project
+
+
+def project_update(
+    *,
+    project: Project,
+    by,
+    phases: list[PhasePlan] | None = None,
+    targets: dict[str, int] | None = None,
+    **fields,
+) -> Project:
+    if not can(user=by, action=Action.EDIT, project=project):
+        raise PermissionDenied("Only the project's hosts can change it.")
+    with transaction.atomic():
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.full_clean()
+        if fields:
+            project.save(update_fields=list(fields))
+        if phases is not None:
+            validate_phases(phases)
+            project.phases.all().delete()
+            Phase.objects.bulk_create(
+                Phase(project=project, kind=p.kind, starts_on=p.starts_on, ends_on=p.ends_on)
+                for p in phases
+            )
+        if targets is not None:
+            _set_targets(project=project, targets=targets)
+    return project
+
+
+def _set_targets(*, project: Project, targets: dict[str, int]) -> None:
+    project.targets.all().delete()
+    ParticipationTarget.objects.bulk_create(
+        ParticipationTarget(project=project, role=role, target=n)
+        for role, n in targets.items()
+        if n
+    )
+
+
+def participant_join(*, project: Project, user) -> Participant:
+    participant, _ = Participant.objects.get_or_create(
+        project=project, user=user, defaults={"joined_on": timezone.localdate()}
+    )
+    return participant
+
+
+def project_invite_create(
+    *, project: Project, by, note: str = "", max_uses: int = 50, days: int = 30
+) -> ProjectInvite:
+    if not can(user=by, action=Action.EDIT, project=project):
+        raise PermissionDenied("Only the project's hosts can invite people.")
+    return ProjectInvite.objects.create(
+        project=project,
+        note=note,
+        max_uses=max_uses,
+        created_by=by,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+
+
+def project_invite_revoke(*, invite: ProjectInvite, by) -> None:
+    if not can(user=by, action=Action.EDIT, project=invite.project):
+        raise PermissionDenied("Only the project's hosts can revoke invitations.")
+    invite.revoked = True
+    invite.save(update_fields=["revoked"])
+
+
+def project_join_by_invite(*, token: str, user) -> Project:
+    with transaction.atomic():
+        invite = (
+            ProjectInvite.objects.select_for_update()
+            .select_related("project")
+            .filter(token=token)
+            .first()
+        )
+        if invite is None or not invite.is_usable:
+            raise ValidationError("This invitation link has expired or been used up.")
+        _, joined = Participant.objects.get_or_create(
+            project=invite.project, user=user, defaults={"joined_on": timezone.localdate()}
+        )
+        if joined:
+            ProjectInvite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
+    return invite.project

@@ -1,0 +1,132 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from groundswell.core.forms import add_service_errors
+from groundswell.core.pagination import paginate
+from groundswell.projects import services
+from groundswell.projects.forms import InviteLinkForm, ProjectForm
+from groundswell.projects.models import ProjectInvite
+from groundswell.projects.permissions import (
+    Action,
+    allowed_actions,
+    current_phase,
+    project_get_for_user,
+)
+from groundswell.projects.selectors import projects_live_public, projects_visible_to
+
+
+def home(request):
+    return render(request, "projects/home.html", {"projects": projects_live_public()[:12]})
+
+
+def project_list(request):
+    page = paginate(request, projects_visible_to(user=request.user), per_page=20)
+    return render(request, "projects/list.html", {"page": page})
+
+
+def project_page_context(request, project) -> dict:
+    """What every page inside a project shows about it (header, phase, permissions)."""
+    return {
+        "project": project,
+        "phase": current_phase(project=project),
+        "can": {a.value: True for a in allowed_actions(user=request.user, project=project)},
+    }
+
+
+@login_required
+def project_create(request):
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.project_create(
+                creator=request.user,
+                question=data["question"],
+                description=data["description"],
+                kind=data["kind"],
+                visibility=data["visibility"],
+                sector=data["sector"],
+                host_organisation=data["host"],
+                phases=data["phases"],
+                targets=data["targets"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your project is live.")
+            return redirect(project)
+    return render(request, "projects/form.html", {"form": form, "creating": True})
+
+
+@login_required
+def project_edit(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    form = ProjectForm(
+        request.POST or None, user=request.user, initial=ProjectForm.initial_for(project)
+    )
+    del form.fields["host"]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_update(
+                project=project,
+                by=request.user,
+                phases=data["phases"],
+                targets=data["targets"],
+                question=data["question"],
+                description=data["description"],
+                kind=data["kind"],
+                visibility=data["visibility"],
+                sector=data["sector"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Project saved.")
+            return redirect(project)
+    return render(request, "projects/form.html", {"form": form, "project": project})
+
+
+@login_required
+def project_invites(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    form = InviteLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.project_invite_create(project=project, by=request.user, **form.cleaned_data)
+        messages.success(request, "New invitation link made.")
+        return redirect("projects:invites", slug=slug)
+    invites = project.invites.order_by("-created_at")
+    return render(
+        request,
+        "projects/invites.html",
+        {**project_page_context(request, project), "form": form, "invites": invites},
+    )
+
+
+@login_required
+@require_POST
+def project_invite_revoke(request, slug: str, invite_id: int):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    invite = get_object_or_404(ProjectInvite, project=project, pk=invite_id)
+    services.project_invite_revoke(invite=invite, by=request.user)
+    messages.success(request, "That invitation link no longer works.")
+    return redirect("projects:invites", slug=slug)
+
+
+@login_required
+def project_join(request, token: str):
+    invite = ProjectInvite.objects.select_related("project").filter(token=token).first()
+    if request.method == "POST":
+        try:
+            project = services.project_join_by_invite(token=token, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("home")
+        messages.success(request, "Welcome. You have joined the project.")
+        return redirect(project)
+    if invite is None or not invite.is_usable:
+        return render(request, "projects/join.html", {"invite": None}, status=410)
+    return render(request, "projects/join.html", {"invite": invite})

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from groundswell.core import views as core_views
+from groundswell.projects import views as project_views
+
+urlpatterns = [
+    path("", project_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("code-of-conduct/", core_views.code_of_conduct, name="conduct"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("groundswell.people.urls")),
+    path("organisations/", include("groundswell.organisations.urls")),
+    path("projects/", include("groundswell.projects.urls")),
+    path("", include("groundswell.contributions.urls")),
+    # Uploaded evidence. A deployment may serve MEDIA_ROOT from the web server instead.
+    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+]
