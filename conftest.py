@@ -8,10 +8,10 @@ from datetime import timedelta
 
 os.environ.setdefault("GROUNDSWELL_FAST_HASHER", "1")
 
-import pytest  # noqa: E402
-from django.utils import timezone  # noqa: E402
+import pytest
+from django.utils import timezone
 
-from groundswell.testing import factories  # noqa: E402
+from groundswell.testing import factories
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,10 @@ def host_org(host_admin):
 @pytest.fixture
 def practitioner(db):
     return factories.UserFactory(
-        username="priya", display_name="Priya Practitioner", role="practitioner", sector="social_care"
+        username="priya",
+        display_name="Priya Practitioner",
+        role="practitioner",
+        sector="social_care",
     )
 
 

@@ -34,7 +34,7 @@ def _serve(argv: list[str]) -> None:
     args = parser.parse_args(argv)
     workers = args.workers or (os.cpu_count() or 1) * 2 + 1
     _django(["collectstatic", "--noinput", "--verbosity", "0"])
-    os.execvp(
+    os.execvp(  # noqa: S606 (replaces this process with gunicorn, arguments are ours)
         sys.executable,
         [
             sys.executable,

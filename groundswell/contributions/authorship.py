@@ -8,7 +8,9 @@ _SALT = "groundswell.contributions.protected-author"
 
 
 def protected_key(*, object_kind: str, object_id: int, user_id: int) -> str:
-    return salted_hmac(_SALT, f"{object_kind}:{object_id}:{user_id}", algorithm="sha256").hexdigest()
+    return salted_hmac(
+        _SALT, f"{object_kind}:{object_id}:{user_id}", algorithm="sha256"
+    ).hexdigest()
 
 
 def protected_key_store(*, object_kind: str, object_id: int, user_id: int) -> None:

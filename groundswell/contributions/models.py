@@ -79,15 +79,13 @@ class Contribution(Attributed):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("contributions:detail", kwargs={"slug": self.project.slug, "pk": self.pk})
+
     @property
     def kind_label(self) -> str:
         kind = get_kind(self.kind)
         return kind.label if kind else self.kind
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "contributions:detail", kwargs={"slug": self.project.slug, "pk": self.pk}
-        )
 
 
 class ProtectedAuthorKey(models.Model):

@@ -34,9 +34,9 @@ def _search(qs: QuerySet[Contribution], q: str) -> QuerySet[Contribution]:
             )
         )
     # Same expression as the GIN index made in migration 0002, so PostgreSQL can use it.
-    return qs.annotate(
-        search_vector=SearchVector("search_text", config="english")
-    ).filter(search_vector=SearchQuery(q, config="english", search_type="websearch"))
+    return qs.annotate(search_vector=SearchVector("search_text", config="english")).filter(
+        search_vector=SearchQuery(q, config="english", search_type="websearch")
+    )
 
 
 def contributions_list(
@@ -49,9 +49,7 @@ def contributions_list(
     q: str = "",
 ) -> QuerySet[Contribution]:
     """Published contributions in one project, or in every project the user can see."""
-    qs = Contribution.objects.filter(status=Status.PUBLISHED).select_related(
-        "author", "project"
-    )
+    qs = Contribution.objects.filter(status=Status.PUBLISHED).select_related("author", "project")
     if project is not None:
         qs = qs.filter(project=project)
     else:

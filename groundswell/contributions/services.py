@@ -65,11 +65,14 @@ def contribution_create(
     if not form.is_valid():
         raise ValidationError(form.errors)
     cleaned = kind_def.serialise(form.cleaned_data)
-    if kind == "failure_demand" and cleaned.get("linked_barrier"):
-        if not Contribution.objects.filter(
-            project=project, pk=cleaned["linked_barrier"], kind="barrier"
-        ).exists():
-            raise ValidationError({"linked_barrier": "There is no barrier with that number here."})
+    linked_barrier = cleaned.get("linked_barrier") if kind == "failure_demand" else None
+    if (
+        linked_barrier
+        and not Contribution.objects.filter(
+            project=project, pk=linked_barrier, kind="barrier"
+        ).exists()
+    ):
+        raise ValidationError({"linked_barrier": "There is no barrier with that number here."})
     contribution = Contribution(
         project=project,
         kind=kind,
@@ -86,7 +89,9 @@ def contribution_create(
     with transaction.atomic():
         contribution.save()
         if contribution.is_protected:
-            protected_key_store(object_kind="contribution", object_id=contribution.pk, user_id=author.pk)
+            protected_key_store(
+                object_kind="contribution", object_id=contribution.pk, user_id=author.pk
+            )
         participant_join(project=project, user=author)
     return contribution
 

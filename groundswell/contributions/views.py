@@ -38,7 +38,12 @@ def _list(request, *, project=None):
     filters = form.filters()
     contributions = selectors.contributions_list(project=project, user=request.user, **filters)
     page = paginate(request, contributions, per_page=20)
-    return {"form": form, "page": page, "filtered": bool(filters), "kinds": {k.slug: k for k in all_kinds()}}
+    return {
+        "form": form,
+        "page": page,
+        "filtered": bool(filters),
+        "kinds": {k.slug: k for k in all_kinds()},
+    }
 
 
 def contribution_list(request, slug: str):
@@ -88,7 +93,12 @@ def contribute(request, slug: str, kind: str):
     return render(
         request,
         "contributions/form.html",
-        {**project_page_context(request, project), "kind": kind_def, "form": form, "details": details},
+        {
+            **project_page_context(request, project),
+            "kind": kind_def,
+            "form": form,
+            "details": details,
+        },
     )
 
 
@@ -106,7 +116,11 @@ def comment_add(request, slug: str, pk: int):
     form = CommentForm(request.POST)
     if form.is_valid():
         parent_id = form.cleaned_data["parent"]
-        parent = Comment.objects.filter(contribution=contribution, pk=parent_id).first() if parent_id else None
+        parent = (
+            Comment.objects.filter(contribution=contribution, pk=parent_id).first()
+            if parent_id
+            else None
+        )
         try:
             services.comment_create(
                 contribution=contribution,
@@ -163,13 +177,20 @@ def _detail_with_errors(request, project, contribution, **forms):
 
 def _detail_context(request, contribution, *, comment_form=None, link_form=None) -> dict:
     kind_def = get_kind(contribution.kind)
+    context = project_page_context(request, contribution.project)
+    comments = selectors.comments_for(contribution=contribution)
+    if context["can"].get(Action.COMMENT):
+        for comment in comments:
+            comment.reply_form = CommentForm(
+                auto_id=f"id_reply{comment.pk}_%s", initial={"parent": comment.pk}
+            )
     return {
-        **project_page_context(request, contribution.project),
+        **context,
         "contribution": contribution,
         "kind": kind_def,
         "detail_rows": kind_def.display(contribution.details) if kind_def else [],
         "is_author": services.is_author(item=contribution, user=request.user),
-        "comments": selectors.comments_for(contribution=contribution),
+        "comments": comments,
         "links": selectors.contribution_links(contribution=contribution),
         "comment_form": comment_form or CommentForm(),
         "link_form": link_form or LinkForm(),

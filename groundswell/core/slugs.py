@@ -2,7 +2,6 @@ from django.db.models import Model
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
-
 # Words used as the fixed parts of URLs beside slugs.
 RESERVED = {"new", "join", "invites", "edit"}
 

@@ -72,9 +72,7 @@ def _invite_expiry():
 class OrganisationInvite(models.Model):
     """An invitation e-mailed to someone; the token in the link is the proof."""
 
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invites"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invites")
     email = models.EmailField()
     as_admin = models.BooleanField(default=False)
     token = models.CharField(max_length=64, unique=True, default=_invite_token)

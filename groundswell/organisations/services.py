@@ -84,9 +84,13 @@ def membership_set_admin(*, organisation: Organisation, by, member_id: int, is_a
     _require_admin(organisation=organisation, user=by)
     with transaction.atomic():
         membership = organisation.memberships.select_for_update().get(user_id=member_id)
-        if not is_admin and membership.is_admin:
-            if organisation.memberships.filter(is_admin=True).count() <= 1:
-                raise ValidationError("An organisation needs at least one admin.")
+        removing_last_admin = (
+            not is_admin
+            and membership.is_admin
+            and organisation.memberships.filter(is_admin=True).count() <= 1
+        )
+        if removing_last_admin:
+            raise ValidationError("An organisation needs at least one admin.")
         membership.is_admin = is_admin
         membership.save(update_fields=["is_admin"])
     return membership

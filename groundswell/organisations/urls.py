@@ -9,6 +9,7 @@ urlpatterns = [
     path("invites/<str:token>/", views.organisation_accept_invite, name="accept_invite"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),
     path("<slug:slug>/edit/", views.organisation_edit, name="edit"),
+    path("<slug:slug>/verify/", views.organisation_verify, name="verify"),
     path("<slug:slug>/members/", views.organisation_members_manage, name="members"),
     path(
         "<slug:slug>/members/<int:user_id>/admin/",

@@ -59,12 +59,12 @@ def organisation_edit(request, slug: str):
     organisation = _admin_only(request, slug)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        services.organisation_update(organisation=organisation, by=request.user, **form.cleaned_data)
+        services.organisation_update(
+            organisation=organisation, by=request.user, **form.cleaned_data
+        )
         messages.success(request, "Saved.")
         return redirect(organisation)
-    return render(
-        request, "organisations/form.html", {"form": form, "organisation": organisation}
-    )
+    return render(request, "organisations/form.html", {"form": form, "organisation": organisation})
 
 
 @login_required
@@ -88,7 +88,9 @@ def organisation_members_manage(request, slug: str):
             "organisation": organisation,
             "form": form,
             "members": organisation_members(organisation=organisation),
-            "pending": organisation.invites.filter(accepted_at__isnull=True).order_by("-created_at"),
+            "pending": organisation.invites.filter(accepted_at__isnull=True).order_by(
+                "-created_at"
+            ),
         },
     )
 
@@ -125,3 +127,15 @@ def organisation_accept_invite(request, token: str):
         OrganisationInvite.objects.select_related("organisation"), token=token
     )
     return render(request, "organisations/accept_invite.html", {"invite": invite})
+
+
+@login_required
+@require_POST
+def organisation_verify(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    verified = request.POST.get("verified") == "1"
+    services.organisation_set_verified(
+        organisation=organisation, by=request.user, verified=verified
+    )
+    messages.success(request, "Verified." if verified else "Verification removed.")
+    return redirect(organisation)

@@ -33,21 +33,19 @@ class ProjectForm(forms.Form):
     question = forms.CharField(
         max_length=200,
         label="The question",
-        help_text="What do you want to find out? For example: what would make home care visits work?",
+        help_text=(
+            "What do you want to find out? For example: what would make home care visits work?"
+        ),
     )
     description = forms.CharField(
         max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    kind = forms.ChoiceField(
-        label="What will the project produce?", choices=ProjectKind.choices
-    )
+    kind = forms.ChoiceField(label="What will the project produce?", choices=ProjectKind.choices)
     host = forms.ChoiceField(label="Host")
     visibility = forms.ChoiceField(
         choices=Visibility.choices, widget=forms.RadioSelect, initial=Visibility.PUBLIC
     )
-    sector = forms.ChoiceField(
-        choices=[("", "Any / several"), *Sector.choices], required=False
-    )
+    sector = forms.ChoiceField(choices=[("", "Any / several"), *Sector.choices], required=False)
     ends_on = forms.DateField(
         label="Last phase ends on",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -58,7 +56,10 @@ class ProjectForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.organisations = list(organisations_administered_by(user=user))
-        self.fields["host"].choices = [("self", "Myself"), *((f"org:{o.pk}", o.name) for o in self.organisations)]
+        self.fields["host"].choices = [
+            ("self", "Myself"),
+            *((f"org:{o.pk}", o.name) for o in self.organisations),
+        ]
         for kind in PHASE_ORDER:
             self.fields[f"phase_{kind}"] = forms.DateField(
                 label=f"{PhaseKind(kind).label} starts on",
@@ -122,7 +123,9 @@ class ProjectForm(forms.Form):
             "kind": project.kind,
             "visibility": project.visibility,
             "sector": project.sector,
-            "host": f"org:{project.host_organisation_id}" if project.host_organisation_id else "self",
+            "host": f"org:{project.host_organisation_id}"
+            if project.host_organisation_id
+            else "self",
         }
         phases = list(project.phases.all())
         for phase in phases:
@@ -135,10 +138,10 @@ class ProjectForm(forms.Form):
 
 
 class InviteLinkForm(forms.Form):
-    note = forms.CharField(
-        max_length=120, required=False, label="Note to yourself (who it is for)"
-    )
+    note = forms.CharField(max_length=120, required=False, label="Note to yourself (who it is for)")
     max_uses = forms.IntegerField(
         min_value=1, max_value=10_000, initial=50, label="How many people can use it"
     )
-    days = forms.IntegerField(min_value=1, max_value=365, initial=30, label="Days before it expires")
+    days = forms.IntegerField(
+        min_value=1, max_value=365, initial=30, label="Days before it expires"
+    )

@@ -15,9 +15,7 @@ def projects_live_public() -> QuerySet[Project]:
 
 
 def projects_visible_to(*, user) -> QuerySet[Project]:
-    qs = Project.objects.select_related("host_user", "host_organisation").prefetch_related(
-        "phases"
-    )
+    qs = Project.objects.select_related("host_user", "host_organisation").prefetch_related("phases")
     if user.is_authenticated and user.is_staff:
         return qs
     visible = Q(visibility=Visibility.PUBLIC)
@@ -25,7 +23,10 @@ def projects_visible_to(*, user) -> QuerySet[Project]:
         visible |= (
             Q(participants__user=user)
             | Q(host_user=user)
-            | Q(host_organisation__memberships__user=user, host_organisation__memberships__is_admin=True)
+            | Q(
+                host_organisation__memberships__user=user,
+                host_organisation__memberships__is_admin=True,
+            )
         )
     return qs.filter(pk__in=Project.objects.filter(visible).values("pk"))
 
@@ -55,7 +56,9 @@ def project_participation(*, project: Project) -> list[ParticipationRow]:
     targets = {t.role: t.target for t in project.targets.all()}
     labels = dict(Role.choices)
     rows = [
-        ParticipationRow(role=role, label=labels[role], count=counts.get(role, 0), target=targets.get(role))
+        ParticipationRow(
+            role=role, label=labels[role], count=counts.get(role, 0), target=targets.get(role)
+        )
         for role in labels
         if counts.get(role) or role in targets
     ]

@@ -1,3 +1,4 @@
+import itertools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,8 +12,8 @@ from groundswell.organisations.models import Organisation
 from groundswell.organisations.selectors import organisation_is_admin
 from groundswell.projects.models import (
     PHASE_ORDER,
-    ParticipationTarget,
     Participant,
+    ParticipationTarget,
     Phase,
     Project,
     ProjectInvite,
@@ -37,7 +38,7 @@ def validate_phases(phases: list[PhasePlan]) -> None:
     for phase in ordered:
         if phase.ends_on < phase.starts_on:
             raise ValidationError(f"The {phase.kind} phase ends before it starts.")
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in itertools.pairwise(ordered):
         if later.starts_on <= earlier.ends_on:
             raise ValidationError("Phases must follow one another without overlapping.")
 

@@ -1,16 +1,15 @@
 """Contribution kinds. Each kind is one module holding a registered ContributionKind."""
 
-from groundswell.contributions.kinds.base import ContributionKind, all_kinds, get_kind, register
-
 # Importing the modules registers the kinds, in the order people see them.
-from groundswell.contributions.kinds import (  # noqa: E402, F401, I001
-    practice,
+from groundswell.contributions.kinds import (  # noqa: F401
     barrier,
+    evidence,
     failure_demand,
     idea,
-    evidence,
-    story,
+    practice,
     question,
+    story,
 )
+from groundswell.contributions.kinds.base import ContributionKind, all_kinds, get_kind, register
 
 __all__ = ["ContributionKind", "all_kinds", "get_kind", "register"]

@@ -18,7 +18,9 @@ class BarrierForm(forms.Form):
         rows=1,
     )
     reference = text(
-        "Document and clause it comes from", max_length=300, rows=1,
+        "Document and clause it comes from",
+        max_length=300,
+        rows=1,
         help_text="For example: Care Act 2014 statutory guidance, paragraph 10.27.",
     )
     reference_url = forms.URLField(label="Link to the document", required=False, max_length=500)

@@ -1,6 +1,6 @@
-from datetime import date
-
 from django import forms
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 
 from groundswell.contributions.kinds.base import ContributionKind, choice, register, text
 
@@ -16,7 +16,10 @@ class PracticeForm(forms.Form):
     setting = text("Where it happens (service, team, place)", required=True, max_length=300, rows=1)
     done_by = text("Who does it", max_length=300, rows=1)
     since = forms.IntegerField(
-        label="Running since (year)", required=False, min_value=1900, max_value=date.today().year
+        label="Running since (year)",
+        required=False,
+        min_value=1900,
+        validators=[MaxValueValidator(lambda: timezone.localdate().year)],
     )
     outcomes = text("What changed as a result", required=True)
     cost = text("What it costs, or saves", max_length=500, rows=2)
