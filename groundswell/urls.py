@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from groundswell.core import views as core_views
 from groundswell.projects import views as project_views
@@ -16,6 +14,4 @@ urlpatterns = [
     path("organisations/", include("groundswell.organisations.urls")),
     path("projects/", include("groundswell.projects.urls")),
     path("", include("groundswell.contributions.urls")),
-    # Uploaded evidence. A deployment may serve MEDIA_ROOT from the web server instead.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]

@@ -15,6 +15,11 @@ urlpatterns = [
         views.comment_add,
         name="comment",
     ),
+    path(
+        "projects/<slug:slug>/contributions/<int:pk>/file/",
+        views.contribution_attachment,
+        name="attachment",
+    ),
     path("projects/<slug:slug>/contributions/<int:pk>/link/", views.link_add, name="link"),
     path(
         "projects/<slug:slug>/contributions/<int:pk>/withdraw/",

@@ -1,7 +1,9 @@
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -106,6 +108,20 @@ def contribution_detail(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user)
     contribution = selectors.contribution_get(project=project, pk=pk)
     return render(request, "contributions/detail.html", _detail_context(request, contribution))
+
+
+def contribution_attachment(request, slug: str, pk: int):
+    # Served through the project door, never from a public media URL: private projects'
+    # evidence stays private. Always a download, so an uploaded file can never run as a page.
+    project = project_get_for_user(slug=slug, user=request.user)
+    contribution = selectors.contribution_get(project=project, pk=pk)
+    if not contribution.attachment:
+        raise Http404("No file attached")
+    return FileResponse(
+        contribution.attachment.open("rb"),
+        as_attachment=True,
+        filename=os.path.basename(contribution.attachment.name),
+    )
 
 
 @login_required

@@ -1,12 +1,10 @@
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from groundswell.core.slugs import unique_slug
 from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
+from groundswell.organisations.tasks import send_organisation_invite
 
 
 def organisation_create(
@@ -44,18 +42,7 @@ def organisation_invite(
     invite = OrganisationInvite.objects.create(
         organisation=organisation, email=email, as_admin=as_admin, invited_by=by
     )
-    link = settings.SITE_URL + reverse("organisations:accept_invite", args=[invite.token])
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"[Groundswell] Join {organisation.name}",
-            message=(
-                f"{by.public_name} has invited you to join {organisation.name} on Groundswell.\n\n"
-                f"Accept the invitation here (the link works for 14 days):\n{link}\n"
-            ),
-            from_email=None,
-            recipient_list=[email],
-        )
-    )
+    transaction.on_commit(lambda: send_organisation_invite.enqueue(invite_id=invite.pk))
     return invite
 
 

@@ -1,5 +1,11 @@
-def test_pages(client, project, practitioner):
-    for url in [
+"""The main pages answer, and the core loop works end to end through HTTP."""
+
+import pytest
+
+
+@pytest.fixture
+def public_pages(project):
+    return [
         "/",
         "/projects/",
         "/contributions/",
@@ -9,9 +15,16 @@ def test_pages(client, project, practitioner):
         "/accounts/login/",
         "/accounts/signup/",
         "/code-of-conduct/",
-    ]:
-        r = client.get(url)
-        assert r.status_code == 200, (url, r.status_code)
+        "/healthz",
+    ]
+
+
+def test_public_pages_answer_anonymous_visitors(client, public_pages):
+    for url in public_pages:
+        assert client.get(url).status_code == 200, url
+
+
+def test_member_contributes_protected_barrier_and_finds_it_by_search(client, project, practitioner):
     client.force_login(practitioner)
     for url in [
         f"/projects/{project.slug}/contribute/",
@@ -20,20 +33,59 @@ def test_pages(client, project, practitioner):
         "/organisations/new/",
         "/me/profile/",
     ]:
-        r = client.get(url)
-        assert r.status_code == 200, (url, r.status_code)
-    r = client.post(
+        assert client.get(url).status_code == 200, url
+
+    response = client.post(
         f"/projects/{project.slug}/contribute/barrier/",
         {
             "title": "Fifteen-minute visits",
-            "body": "Visits are too short",
+            "body": "Visits are too short to help someone wash and eat.",
             "rule": "Time and task commissioning",
-            "frontline_effect": "We rush",
+            "frontline_effect": "We rush, and people go without.",
             "attribution": "protected",
         },
     )
-    assert r.status_code == 302, r.content.decode()[:3000]
-    r = client.get(r.url)
-    assert b"You wrote this" in r.content
-    r = client.get(f"/projects/{project.slug}/contributions/?q=fifteen")
-    assert b"Fifteen-minute" in r.content
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "You wrote this" in page
+    assert "Protected contributor" in page
+
+    found = client.get(f"/projects/{project.slug}/contributions/?q=fifteen+visit").content.decode()
+    assert "Fifteen-minute visits" in found
+    missing = client.get(f"/projects/{project.slug}/contributions/?q=pancake").content.decode()
+    assert "Fifteen-minute visits" not in missing
+
+
+def test_evidence_file_is_served_only_through_the_project_door(
+    client, private_project, practitioner, outsider
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from groundswell.contributions.services import contribution_create
+    from groundswell.projects.services import participant_join
+
+    participant_join(project=private_project, user=practitioner)
+    contribution = contribution_create(
+        project=private_project,
+        author=practitioner,
+        kind="evidence",
+        title="Audit of missed visits",
+        body="Illustrative audit.",
+        details={
+            "source_type": "dataset",
+            "source": "Team audit 2026",
+            "provenance": "Our own rota records",
+            "quality": "moderate",
+        },
+        attachment=SimpleUploadedFile("audit.csv", b"week,missed\n1,4\n", "text/csv"),
+    )
+    url = f"/projects/{private_project.slug}/contributions/{contribution.pk}/file/"
+
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+
+    client.force_login(practitioner)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"week,missed\n1,4\n"
+    assert response["Content-Disposition"].startswith("attachment")
