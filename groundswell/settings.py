@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "groundswell.organisations",
     "groundswell.projects",
     "groundswell.contributions",
+    "groundswell.deliberation",
+    "groundswell.demo",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +170,7 @@ ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "manda
 if ACCOUNT_EMAIL_VERIFICATION not in {"mandatory", "optional", "none"}:
     raise ImproperlyConfigured("ACCOUNT_EMAIL_VERIFICATION must be mandatory, optional or none")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_ADAPTER = "groundswell.people.adapters.AccountAdapter"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
@@ -219,8 +222,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-# The site's own CSS lives outside any app, so the finders need telling where.
-STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # The site's own CSS lives beside the templates, outside any app, so finders need telling.
 STATICFILES_DIRS = [BASE_DIR / "static"]

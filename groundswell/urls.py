@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("groundswell.people.urls")),
     path("organisations/", include("groundswell.organisations.urls")),
     path("projects/", include("groundswell.projects.urls")),
+    path("projects/", include("groundswell.deliberation.urls")),
     path("", include("groundswell.contributions.urls")),
 ]

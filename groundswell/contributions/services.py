@@ -21,7 +21,7 @@ from groundswell.projects.permissions import Action, can
 from groundswell.projects.services import participant_join
 
 
-def _attribute(item: Attributed, *, author, attribution: str) -> None:
+def attribute(item: Attributed, *, author, attribution: str) -> None:
     """Fill in what the public may know of the author, and nothing more."""
     if attribution not in Attribution.values:
         raise ValidationError({"attribution": "Choose how your contribution is attributed."})
@@ -42,6 +42,12 @@ def _attribute(item: Attributed, *, author, attribution: str) -> None:
         item.pseudonym = author.pseudonym
     else:
         item.author = author
+
+
+def remember_protected_author(item: Attributed, *, author, object_kind: str) -> None:
+    """After saving: let the author, and only the author, recognise a protected item."""
+    if item.is_protected:
+        protected_key_store(object_kind=object_kind, object_id=item.pk, user_id=author.pk)
 
 
 def contribution_create(
@@ -82,16 +88,13 @@ def contribution_create(
         sector=sector or project.sector or author.sector,
         search_text=" ".join([title, body, kind_def.search_text(cleaned)]),
     )
-    _attribute(contribution, author=author, attribution=attribution)
+    attribute(contribution, author=author, attribution=attribution)
     if kind_def.accepts_file and form.cleaned_data.get("file"):
         contribution.attachment = form.cleaned_data["file"]
     contribution.full_clean(exclude=["attachment"])
     with transaction.atomic():
         contribution.save()
-        if contribution.is_protected:
-            protected_key_store(
-                object_kind="contribution", object_id=contribution.pk, user_id=author.pk
-            )
+        remember_protected_author(contribution, author=author, object_kind="contribution")
         participant_join(project=project, user=author)
     return contribution
 
@@ -128,12 +131,11 @@ def comment_create(
     if parent is not None and parent.parent_id is not None:
         parent = parent.parent  # threads are one level deep: a reply to a reply joins the thread
     comment = Comment(contribution=contribution, parent=parent, body=body.strip())
-    _attribute(comment, author=author, attribution=attribution)
+    attribute(comment, author=author, attribution=attribution)
     comment.full_clean()
     with transaction.atomic():
         comment.save()
-        if comment.is_protected:
-            protected_key_store(object_kind="comment", object_id=comment.pk, user_id=author.pk)
+        remember_protected_author(comment, author=author, object_kind="comment")
         Contribution.objects.filter(pk=contribution.pk).update(comment_count=F("comment_count") + 1)
         participant_join(project=contribution.project, user=author)
     return comment

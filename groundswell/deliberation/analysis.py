@@ -1,0 +1,162 @@
+"""Between the database and groundswell.analysis: build the inputs, store the result as JSON."""
+
+import time
+
+import numpy as np
+
+from groundswell.analysis import AnalysisResult, Comparison, VoteMatrix, analyse, bradley_terry
+from groundswell.deliberation.models import Comparison as ComparisonRow
+from groundswell.deliberation.models import Idea, Statement, StatementStatus, Vote
+
+MAP_POINTS = 1500  # participants drawn on the opinion map; the rest are summarised per group
+
+
+def vote_matrix(*, project_id: int) -> tuple[VoteMatrix, list[str | None], list[int]]:
+    rows = Vote.objects.filter(project_id=project_id).values_list(
+        "voter", "statement_id", "value", "perspective"
+    )
+    voters, statements, values, perspectives = [], [], [], {}
+    for voter, statement_id, value, perspective in rows.iterator(chunk_size=20_000):
+        voters.append(voter)
+        statements.append(statement_id)
+        values.append(value)
+        perspectives[voter] = perspective or None
+    statement_ids = list(
+        Statement.objects.filter(project_id=project_id).order_by("id").values_list("id", flat=True)
+    )
+    moderated_out = list(
+        Statement.objects.filter(project_id=project_id)
+        .exclude(status=StatementStatus.ACCEPTED)
+        .values_list("id", flat=True)
+    )
+    matrix = VoteMatrix.from_triples(
+        participants=np.asarray(voters, dtype=object),
+        statements=np.asarray(statements, dtype=np.int64),
+        values=np.asarray(values, dtype=np.int8),
+        statement_ids=np.asarray(statement_ids, dtype=np.int64),
+    )
+    labels = [perspectives.get(p) for p in matrix.participant_ids]
+    return matrix, labels, moderated_out
+
+
+def compute_snapshot(*, project_id: int, seed: int = 0) -> dict:
+    started = time.perf_counter()
+    matrix, perspectives, moderated_out = vote_matrix(project_id=project_id)
+    snapshot: dict = {
+        "participants": int(matrix.n_participants),
+        "statements": int(matrix.n_statements),
+        "votes": int(matrix.n_votes),
+        "groups": [],
+        "points": [],
+        "consensus": [],
+        "bridging_latent": [],
+        "bridging_perspective": None,
+    }
+    if matrix.n_votes and matrix.n_participants >= 4 and matrix.n_statements >= 2:
+        result = analyse(matrix, moderated_out=moderated_out, perspectives=perspectives, seed=seed)
+        snapshot.update(serialise(result))
+    snapshot["pairwise"] = pairwise(project_id=project_id)
+    snapshot["seconds"] = round(time.perf_counter() - started, 3)
+    return snapshot
+
+
+def serialise(result: AnalysisResult) -> dict:
+    statement_ids = [int(s) for s in result.statement_ids]
+    stats = result.group_stats
+    active_ids = [s for s, a in zip(statement_ids, result.active, strict=True) if a]
+    col = {s: i for i, s in enumerate(active_ids)}
+    groups = []
+    for g_index, group in enumerate(result.groups):
+        groups.append(
+            {
+                "id": int(group.id),
+                "size": int(group.size),
+                "centre": [float(c) for c in group.centre],
+                "representative": [
+                    {
+                        "statement": int(r.statement),
+                        "direction": r.direction,
+                        "score": round(float(r.score), 4),
+                        "agree": _share(stats.n_agree, g_index, col[int(r.statement)], stats),
+                        "disagree": _share(stats.n_disagree, g_index, col[int(r.statement)], stats),
+                    }
+                    for r in group.representative
+                ],
+            }
+        )
+    coordinates = result.projection.coordinates
+    labels = result.clustering.labels
+    clustered = np.flatnonzero(result.clustering.clustered)
+    step = max(1, len(clustered) // MAP_POINTS)
+    points = [
+        [round(float(coordinates[i, 0]), 4), round(float(coordinates[i, 1]), 4), int(labels[i])]
+        for i in clustered[::step]
+    ]
+    consensus = [
+        {
+            "statement": int(s),
+            "score": round(float(result.consensus.agree_scores[statement_ids.index(int(s))]), 4),
+        }
+        for s in result.consensus.agree
+    ]
+    bridging_latent = [
+        {"statement": int(b.statement), "score": round(float(b.score), 4)}
+        for b in result.bridging[:10]
+    ]
+    perspective = None
+    pb = result.perspective_bridging
+    if pb is not None and len(pb.perspectives) >= 2:
+        order = np.argsort(-np.nan_to_num(pb.score, nan=-1.0))
+        perspective = {
+            "perspectives": list(pb.perspectives),
+            "members": [int(n) for n in pb.n_members],
+            "top": [
+                {
+                    "statement": active_ids[i],
+                    "score": round(float(pb.score[i]), 4),
+                    "weakest": pb.perspectives[int(pb.weakest[i])],
+                    "rates": [round(float(r), 3) for r in pb.agree_rate[:, i]],
+                }
+                for i in order[:10]
+                if np.isfinite(pb.score[i])
+            ],
+        }
+    return {
+        "groups": groups,
+        "points": points,
+        "consensus": consensus,
+        "bridging_latent": bridging_latent,
+        "bridging_perspective": perspective,
+    }
+
+
+def _share(counts: np.ndarray, group: int, column: int, stats) -> float:
+    seen = int(stats.n_seen[group, column])
+    return round(float(counts[group, column]) / seen, 3) if seen else 0.0
+
+
+def pairwise(*, project_id: int) -> list[dict]:
+    ideas = list(
+        Idea.objects.filter(project_id=project_id, is_active=True).values_list("id", flat=True)
+    )
+    rows = ComparisonRow.objects.filter(project_id=project_id).values_list(
+        "first_id", "second_id", "outcome"
+    )
+    comparisons = [
+        Comparison(first=f, second=s, outcome=o) for f, s, o in rows if f in ideas and s in ideas
+    ]
+    if len(ideas) < 2 or not comparisons:
+        return []
+    ranking = bradley_terry(comparisons=comparisons, items=ideas)
+    out = [
+        {
+            "idea": int(item),
+            "score": round(float(ranking.score[i]), 1),
+            "lower": round(float(ranking.lower[i]), 3),
+            "upper": round(float(ranking.upper[i]), 3),
+            "strength": round(float(ranking.strength[i]), 3),
+            "comparisons": int(ranking.wins[i] + ranking.losses[i] + ranking.ties[i]),
+        }
+        for i, item in enumerate(ranking.items)
+    ]
+    return sorted(out, key=lambda r: -r["score"])

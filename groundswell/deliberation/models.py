@@ -1,0 +1,140 @@
+from django.db import models
+from django.utils import timezone
+
+from groundswell.contributions.models import Attributed
+from groundswell.projects.models import Project
+
+
+class Moderation(models.TextChoices):
+    POST = "post", "Post-moderation: participants' statements appear at once"
+    PRE = "pre", "Pre-moderation: hosts approve participants' statements first"
+
+
+class DeliberationSettings(models.Model):
+    project = models.OneToOneField(
+        Project, on_delete=models.CASCADE, related_name="deliberation_settings"
+    )
+    moderation = models.CharField(max_length=4, choices=Moderation.choices, default=Moderation.POST)
+    participants_may_add_statements = models.BooleanField(default=True)
+    participants_may_add_ideas = models.BooleanField(default=True)
+    pairwise_prompt = models.CharField(max_length=200, default="Which of these two matters more?")
+
+    def __str__(self) -> str:
+        return f"Deliberation settings for {self.project}"
+
+
+class StatementStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a host"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Statement(Attributed):
+    """A short statement people mark agree / disagree / pass (Pol.is style)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="statements")
+    text = models.CharField(max_length=280)
+    status = models.CharField(
+        max_length=10, choices=StatementStatus.choices, default=StatementStatus.ACCEPTED
+    )
+    is_seed = models.BooleanField(default=False)
+    # Comment id in an imported Pol.is conversation; exports reuse it.
+    polis_id = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["project", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "polis_id"], name="deliberation_statement_polis_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class VoteValue(models.IntegerChoices):
+    AGREE = 1, "Agree"
+    DISAGREE = -1, "Disagree"
+    PASS = 0, "Pass / unsure"
+
+
+class Vote(models.Model):
+    """One row per voter and statement: a changed vote updates it.
+
+    `voter` is an opaque key ("u<member id>" for members, "p<Pol.is id>" for imported
+    participants) so that imported conversations and members share one table.
+    """
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="votes")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    voter = models.CharField(max_length=32)
+    value = models.SmallIntegerField(choices=VoteValue.choices)
+    perspective = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "voter"], name="deliberation_vote_once"),
+            models.CheckConstraint(
+                condition=models.Q(value__in=[-1, 0, 1]), name="deliberation_vote_value"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "voter"])]
+
+    def __str__(self) -> str:
+        return f"{self.voter} {self.value:+d} on {self.statement_id}"
+
+
+class Idea(Attributed):
+    """An idea in the pairwise pool (wiki-survey): anyone may add one."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ideas")
+    text = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    appearances = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Outcome(models.TextChoices):
+    FIRST = "first", "First"
+    SECOND = "second", "Second"
+    TIE = "tie", "Can't decide"
+
+
+class Comparison(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comparisons")
+    voter = models.CharField(max_length=32)
+    first = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    outcome = models.CharField(max_length=6, choices=Outcome.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "voter"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(first=models.F("second")), name="deliberation_pair_distinct"
+            )
+        ]
+
+
+class AnalysisSnapshot(models.Model):
+    """The latest analysis of a project's votes, computed in the background."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="analysis")
+    result = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    seconds = models.FloatField(default=0)
+    votes_seen = models.PositiveIntegerField(default=0)
+    # Set when votes arrive and a recompute is queued; cleared when the task starts.
+    pending = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Analysis of {self.project}"

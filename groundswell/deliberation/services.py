@@ -1,0 +1,182 @@
+import contextlib
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from groundswell.contributions.models import Attribution
+from groundswell.contributions.services import attribute, remember_protected_author
+from groundswell.deliberation.models import (
+    AnalysisSnapshot,
+    Comparison,
+    DeliberationSettings,
+    Idea,
+    Moderation,
+    Outcome,
+    Statement,
+    StatementStatus,
+    Vote,
+    VoteValue,
+)
+from groundswell.projects.models import Project
+from groundswell.projects.permissions import Action, can
+from groundswell.projects.services import participant_join
+
+# Votes arriving within this window share one recompute.
+ANALYSIS_DEBOUNCE = timedelta(seconds=5)
+
+
+def voter_key(user) -> str:
+    return f"u{user.pk}"
+
+
+def deliberation_settings(*, project: Project) -> DeliberationSettings:
+    settings, _ = DeliberationSettings.objects.get_or_create(project=project)
+    return settings
+
+
+def deliberation_settings_update(*, project: Project, by, **fields) -> DeliberationSettings:
+    if not can(user=by, action=Action.EDIT, project=project):
+        raise PermissionDenied("Only the project's hosts can change how deliberation works.")
+    settings = deliberation_settings(project=project)
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save(update_fields=list(fields))
+    return settings
+
+
+def statement_create(
+    *, project: Project, author, text: str, attribution: str = Attribution.NAMED
+) -> Statement:
+    is_host = can(user=author, action=Action.EDIT, project=project)
+    if not is_host:
+        if not can(user=author, action=Action.CONTRIBUTE, project=project):
+            raise PermissionDenied("You cannot add statements to this project at the moment.")
+        if not deliberation_settings(project=project).participants_may_add_statements:
+            raise PermissionDenied("In this project only the hosts add statements.")
+    pre_moderated = deliberation_settings(project=project).moderation == Moderation.PRE
+    statement = Statement(
+        project=project,
+        text=" ".join(text.split()),
+        is_seed=is_host,
+        status=StatementStatus.PENDING
+        if pre_moderated and not is_host
+        else StatementStatus.ACCEPTED,
+    )
+    attribute(statement, author=author, attribution=attribution)
+    statement.full_clean()
+    with transaction.atomic():
+        statement.save()
+        remember_protected_author(statement, author=author, object_kind="statement")
+        participant_join(project=project, user=author)
+    return statement
+
+
+def statement_moderate(*, statement: Statement, by, accept: bool) -> Statement:
+    if not can(user=by, action=Action.MODERATE, project=statement.project):
+        raise PermissionDenied("Only the project's hosts can moderate statements.")
+    statement.status = StatementStatus.ACCEPTED if accept else StatementStatus.REJECTED
+    statement.save(update_fields=["status"])
+    analysis_request(project_id=statement.project_id)
+    return statement
+
+
+def vote_cast(*, statement: Statement, user, value: int) -> Vote:
+    """Record or change a vote. A double submit, even a concurrent one, leaves one row."""
+    project = statement.project
+    if not can(user=user, action=Action.CONTRIBUTE, project=project):
+        raise PermissionDenied("You cannot vote in this project at the moment.")
+    if statement.status != StatementStatus.ACCEPTED:
+        raise ValidationError("That statement is not open for voting.")
+    if value not in VoteValue.values:
+        raise ValidationError({"value": "A vote is agree, disagree or pass."})
+    vote = Vote(
+        statement=statement,
+        project=project,
+        voter=voter_key(user),
+        value=value,
+        perspective=user.role,
+        updated_at=timezone.now(),
+    )
+    with transaction.atomic():
+        # INSERT … ON CONFLICT DO UPDATE on both SQLite and PostgreSQL: no race between
+        # "does a vote exist" and "write it".
+        Vote.objects.bulk_create(
+            [vote],
+            update_conflicts=True,
+            unique_fields=["statement", "voter"],
+            update_fields=["value", "perspective", "updated_at"],
+        )
+        participant_join(project=project, user=user)
+    analysis_request(project_id=project.pk)
+    return vote
+
+
+def idea_create(
+    *, project: Project, author, text: str, attribution: str = Attribution.NAMED
+) -> Idea:
+    is_host = can(user=author, action=Action.EDIT, project=project)
+    if not is_host:
+        if not can(user=author, action=Action.CONTRIBUTE, project=project):
+            raise PermissionDenied("You cannot add ideas to this project at the moment.")
+        if not deliberation_settings(project=project).participants_may_add_ideas:
+            raise PermissionDenied("In this project only the hosts add ideas.")
+    idea = Idea(project=project, text=" ".join(text.split()))
+    attribute(idea, author=author, attribution=attribution)
+    idea.full_clean()
+    with transaction.atomic():
+        idea.save()
+        remember_protected_author(idea, author=author, object_kind="idea")
+        participant_join(project=project, user=author)
+    return idea
+
+
+def comparison_record(
+    *, project: Project, user, first_id: int, second_id: int, outcome: str
+) -> Comparison:
+    if not can(user=user, action=Action.CONTRIBUTE, project=project):
+        raise PermissionDenied("You cannot take part in this project at the moment.")
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "Choose one of the two, or can't decide."})
+    ideas = {
+        i.pk: i
+        for i in Idea.objects.filter(project=project, is_active=True, pk__in=[first_id, second_id])
+    }
+    if first_id == second_id or len(ideas) != 2:
+        raise ValidationError("That pair of ideas is not in this project.")
+    with transaction.atomic():
+        comparison = Comparison.objects.create(
+            project=project,
+            voter=voter_key(user),
+            first=ideas[first_id],
+            second=ideas[second_id],
+            outcome=outcome,
+        )
+        Idea.objects.filter(pk__in=[first_id, second_id]).update(appearances=F("appearances") + 1)
+        participant_join(project=project, user=user)
+    analysis_request(project_id=project.pk)
+    return comparison
+
+
+def analysis_request(*, project_id: int) -> None:
+    """Queue one recompute for a burst of votes, after the votes are committed."""
+
+    def enqueue() -> None:
+        from groundswell.deliberation.tasks import recompute_analysis
+
+        with contextlib.suppress(IntegrityError):  # a concurrent request created it
+            AnalysisSnapshot.objects.get_or_create(project_id=project_id)
+        claimed = AnalysisSnapshot.objects.filter(project_id=project_id, pending=False).update(
+            pending=True
+        )
+        if not claimed:
+            return  # a recompute is already queued and will see these votes
+        task = recompute_analysis
+        if task.get_backend().supports_defer:
+            task = task.using(run_after=timezone.now() + ANALYSIS_DEBOUNCE)
+        task.enqueue(project_id=project_id)
+
+    transaction.on_commit(enqueue)

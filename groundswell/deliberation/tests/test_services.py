@@ -1,0 +1,162 @@
+import random
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from groundswell.deliberation import selectors, services
+from groundswell.deliberation.models import AnalysisSnapshot, Moderation, StatementStatus, Vote
+from groundswell.testing import factories
+
+
+@pytest.fixture
+def statements(project, host_admin):
+    return [
+        services.statement_create(project=project, author=host_admin, text=f"Statement {i}")
+        for i in range(6)
+    ]
+
+
+def test_host_seeds_statements_that_are_open_at_once(statements):
+    assert all(s.status == StatementStatus.ACCEPTED and s.is_seed for s in statements)
+
+
+def test_pre_moderation_holds_participant_statements_until_a_host_accepts(
+    project, practitioner, host_admin, outsider
+):
+    services.deliberation_settings_update(project=project, by=host_admin, moderation=Moderation.PRE)
+    statement = services.statement_create(project=project, author=practitioner, text="Pay travel")
+    assert statement.status == StatementStatus.PENDING
+    assert statement not in selectors.statements_for_voting(project=project, user=outsider)
+
+    with pytest.raises(PermissionDenied):
+        services.statement_moderate(statement=statement, by=practitioner, accept=True)
+    services.statement_moderate(statement=statement, by=host_admin, accept=True)
+    assert statement in selectors.statements_for_voting(project=project, user=outsider)
+
+
+def test_a_vote_can_be_changed_and_stays_one_row(project, statements, practitioner):
+    statement = statements[0]
+    services.vote_cast(statement=statement, user=practitioner, value=1)
+    services.vote_cast(statement=statement, user=practitioner, value=-1)
+    services.vote_cast(statement=statement, user=practitioner, value=-1)
+    assert list(Vote.objects.values_list("value", flat=True)) == [-1]
+    remaining = selectors.statements_for_voting(project=project, user=practitioner)
+    assert statement not in remaining
+    assert remaining.count() == 5
+
+
+@pytest.mark.parametrize("value", [2, -2, "yes", None])
+def test_a_vote_must_be_agree_disagree_or_pass(statements, practitioner, value):
+    with pytest.raises(ValidationError):
+        services.vote_cast(statement=statements[0], user=practitioner, value=value)
+    assert not Vote.objects.exists()
+
+
+def test_outsiders_cannot_vote_in_a_private_project(private_project, host_admin, outsider):
+    statement = services.statement_create(project=private_project, author=host_admin, text="x")
+    with pytest.raises(PermissionDenied):
+        services.vote_cast(statement=statement, user=outsider, value=1)
+
+
+def test_new_ideas_get_seen(project, host_admin, practitioner):
+    old = [
+        services.idea_create(project=project, author=host_admin, text=f"Idea {i}") for i in range(4)
+    ]
+    for _ in range(5):
+        services.comparison_record(
+            project=project,
+            user=practitioner,
+            first_id=old[0].pk,
+            second_id=old[1].pk,
+            outcome="first",
+        )
+    for idea in old[2:]:
+        for _ in range(3):
+            services.comparison_record(
+                project=project,
+                user=practitioner,
+                first_id=idea.pk,
+                second_id=old[0].pk,
+                outcome="tie",
+            )
+    new = services.idea_create(project=project, author=practitioner, text="A new idea")
+    rng = random.Random(1)
+    for _ in range(20):
+        pair = selectors.idea_pair(project=project, rng=rng)
+        assert new in pair
+
+
+def test_comparison_rejects_ideas_from_elsewhere(project, host_admin, practitioner):
+    here = services.idea_create(project=project, author=host_admin, text="Here")
+    elsewhere = factories.ProjectFactory()
+    there = services.idea_create(project=elsewhere, author=elsewhere.host_user, text="There")
+    with pytest.raises(ValidationError):
+        services.comparison_record(
+            project=project,
+            user=practitioner,
+            first_id=here.pk,
+            second_id=there.pk,
+            outcome="first",
+        )
+
+
+def test_votes_queue_a_recompute_after_commit_that_builds_the_results(
+    project, host_admin, django_capture_on_commit_callbacks, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    default_task_backend.clear()
+    statements = [
+        services.statement_create(project=project, author=host_admin, text=f"Statement {i}")
+        for i in range(8)
+    ]
+    voters = [factories.UserFactory(role=role) for role in ["practitioner", "service_user"] * 8]
+    rng = random.Random(3)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for i, voter in enumerate(voters):
+            for j, statement in enumerate(statements):
+                # Two camps split on the first four statements; everyone agrees on the rest;
+                # one vote in ten goes the other way.
+                value = (1 if i % 2 == 0 else -1) if j < 4 else 1
+                value = -value if rng.random() < 0.1 else value
+                services.vote_cast(statement=statement, user=voter, value=value)
+    assert callbacks, "the recompute is queued only after the votes commit"
+    (queued,) = default_task_backend.results  # one recompute for the whole burst
+    queued.task.call(*queued.args, **queued.kwargs)
+
+    snapshot = AnalysisSnapshot.objects.get(project=project)
+    assert snapshot.computed_at is not None and snapshot.pending is False
+    result = snapshot.result
+    assert result["votes"] == len(voters) * len(statements)
+    assert result["participants"] == len(voters)
+    assert len(result["groups"]) == 2
+    assert sorted(g["size"] for g in result["groups"]) == [8, 8]
+    consensus = {row["statement"] for row in result["consensus"]}
+    assert consensus and consensus <= {s.pk for s in statements[4:]}
+    assert set(result["bridging_perspective"]["perspectives"]) == {"practitioner", "service_user"}
+
+
+def test_a_burst_of_votes_queues_one_recompute(project, statements, practitioner, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    default_task_backend.clear()
+    for statement in statements:
+        services.vote_cast(statement=statement, user=practitioner, value=1)
+    assert len(default_task_backend.results) == 0  # nothing before commit
+
+
+@pytest.mark.django_db(transaction=True)
+def test_votes_committed_while_a_recompute_is_queued_do_not_queue_another(
+    project, statements, practitioner, service_user, settings
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    default_task_backend.clear()
+    for statement in statements:
+        services.vote_cast(statement=statement, user=practitioner, value=1)
+        services.vote_cast(statement=statement, user=service_user, value=-1)
+    assert len(default_task_backend.results) == 1
+    assert AnalysisSnapshot.objects.get(project=project).pending is True

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from groundswell.deliberation import views
+
+app_name = "deliberation"
+urlpatterns = [
+    path("<slug:slug>/vote/", views.vote, name="vote"),
+    path("<slug:slug>/vote/<int:pk>/", views.vote_cast, name="vote_cast"),
+    path("<slug:slug>/statements/", views.statements, name="statements"),
+    path("<slug:slug>/statements/new/", views.statement_add, name="statement_add"),
+    path(
+        "<slug:slug>/statements/<int:pk>/moderate/",
+        views.statement_moderate,
+        name="statement_moderate",
+    ),
+    path("<slug:slug>/compare/", views.compare, name="compare"),
+    path("<slug:slug>/ideas/new/", views.idea_add, name="idea_add"),
+    path("<slug:slug>/results/", views.results, name="results"),
+    path("<slug:slug>/deliberation/settings/", views.settings_edit, name="settings"),
+]

@@ -1,0 +1,232 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from groundswell.core.forms import add_service_errors
+from groundswell.deliberation import selectors, services
+from groundswell.deliberation.forms import (
+    ComparisonForm,
+    IdeaForm,
+    SettingsForm,
+    StatementForm,
+    VoteForm,
+)
+from groundswell.deliberation.models import VoteValue
+from groundswell.deliberation.opinion_map import opinion_map
+from groundswell.projects.permissions import Action, project_get_for_user
+from groundswell.projects.selectors import project_participation
+from groundswell.projects.views import project_page_context
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _vote_context(request, project, *, statement_form=None) -> dict:
+    remaining = selectors.statements_for_voting(project=project, user=request.user)
+    settings = services.deliberation_settings(project=project)
+    return {
+        **project_page_context(request, project),
+        "statement": remaining.first(),
+        "remaining": remaining.count(),
+        "vote_choices": VoteValue.choices,
+        "settings": settings,
+        "statement_form": statement_form or StatementForm(),
+    }
+
+
+@login_required
+def vote(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    return render(request, "deliberation/vote.html", _vote_context(request, project))
+
+
+@login_required
+@require_POST
+def vote_cast(request, slug: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    statement = selectors.statement_get(project=project, pk=pk)
+    if statement is None:
+        raise Http404("No such statement")
+    form = VoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose agree, disagree or pass.")
+        return redirect("deliberation:vote", slug=slug)
+    try:
+        services.vote_cast(statement=statement, user=request.user, value=form.cleaned_data["value"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    if _is_htmx(request):
+        return render(request, "deliberation/_vote_card.html", _vote_context(request, project))
+    back = (
+        "deliberation:statements"
+        if request.POST.get("next") == "statements"
+        else "deliberation:vote"
+    )
+    return redirect(back, slug=slug)
+
+
+@login_required
+@require_POST
+def statement_add(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    form = StatementForm(request.POST)
+    if form.is_valid():
+        try:
+            statement = services.statement_create(
+                project=project, author=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Thank you. Your statement will appear once a host has approved it."
+                if statement.status == "pending"
+                else "Thank you. Your statement is now open for votes.",
+            )
+            return redirect("deliberation:vote", slug=slug)
+    context = _vote_context(request, project, statement_form=form)
+    return render(request, "deliberation/vote.html", context, status=400)
+
+
+def statements(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user)
+    context = project_page_context(request, project)
+    context.update(
+        statements=selectors.statements_with_my_votes(project=project, user=request.user),
+        pending=selectors.statements_pending(project=project)
+        if context["can"].get("moderate")
+        else [],
+        vote_choices=VoteValue.choices,
+    )
+    return render(request, "deliberation/statements.html", context)
+
+
+@login_required
+@require_POST
+def statement_moderate(request, slug: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.MODERATE)
+    statement = selectors.statement_get(project=project, pk=pk)
+    if statement is None:
+        raise Http404("No such statement")
+    accept = request.POST.get("decision") == "accept"
+    services.statement_moderate(statement=statement, by=request.user, accept=accept)
+    messages.success(request, "Statement accepted." if accept else "Statement rejected.")
+    return redirect("deliberation:statements", slug=slug)
+
+
+@login_required
+def compare(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    idea_form = IdeaForm()
+    if request.method == "POST":
+        form = ComparisonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comparison_record(
+                    project=project,
+                    user=request.user,
+                    first_id=form.cleaned_data["first"],
+                    second_id=form.cleaned_data["second"],
+                    outcome=form.cleaned_data["outcome"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            return redirect("deliberation:compare", slug=slug)
+        messages.error(request, "Choose one of the two ideas, or can't decide.")
+    return render(
+        request,
+        "deliberation/compare.html",
+        {
+            **project_page_context(request, project),
+            "pair": selectors.idea_pair(project=project),
+            "settings": services.deliberation_settings(project=project),
+            "idea_form": idea_form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def idea_add(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    form = IdeaForm(request.POST)
+    if form.is_valid():
+        try:
+            services.idea_create(project=project, author=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your idea is in the pool.")
+            return redirect("deliberation:compare", slug=slug)
+    context = {
+        **project_page_context(request, project),
+        "pair": selectors.idea_pair(project=project),
+        "settings": services.deliberation_settings(project=project),
+        "idea_form": form,
+    }
+    return render(request, "deliberation/compare.html", context, status=400)
+
+
+def results(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user)
+    snapshot = selectors.analysis_snapshot(project=project)
+    texts = selectors.statement_texts(project=project)
+    context = project_page_context(request, project)
+    context.update(
+        snapshot=snapshot,
+        result=_present(snapshot.result, texts, selectors.idea_texts(project=project))
+        if snapshot and snapshot.computed_at
+        else None,
+        participation=project_participation(project=project),
+    )
+    return render(request, "deliberation/results.html", context)
+
+
+@login_required
+def settings_edit(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    form = SettingsForm(
+        request.POST or None, instance=services.deliberation_settings(project=project)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.deliberation_settings_update(
+            project=project, by=request.user, **{f: form.cleaned_data[f] for f in form.Meta.fields}
+        )
+        messages.success(request, "Saved.")
+        return redirect("deliberation:statements", slug=slug)
+    return render(
+        request,
+        "deliberation/settings.html",
+        {**project_page_context(request, project), "form": form},
+    )
+
+
+def _present(result: dict, texts: dict[int, str], ideas: dict[int, str]) -> dict:
+    """The stored snapshot with statement and idea texts, and the map scaled for SVG."""
+
+    def named(rows, key="statement"):
+        return [{**r, "text": texts.get(r[key], "(removed)")} for r in rows]
+
+    groups = [
+        {**g, "label": chr(ord("A") + i), "representative": named(g["representative"])}
+        for i, g in enumerate(result.get("groups", []))
+    ]
+    perspective = result.get("bridging_perspective")
+    if perspective:
+        perspective = {**perspective, "top": named(perspective["top"])}
+    return {
+        **result,
+        "groups": groups,
+        "consensus": named(result.get("consensus", [])),
+        "bridging_latent": named(result.get("bridging_latent", [])),
+        "bridging_perspective": perspective,
+        "pairwise": [
+            {**r, "text": ideas.get(r["idea"], "(removed)")} for r in result.get("pairwise", [])
+        ],
+        "map": opinion_map(points=result.get("points", []), groups=groups),
+    }
