@@ -12,6 +12,10 @@ commands:
   worker               run the background task worker
   analyse --polis DIR --json
                        analyse a Pol.is export folder, no database needed
+  import-polis DIR --project SLUG
+                       import a Pol.is export folder into a project
+  export DIR --project SLUG
+                       write a public project's statements and votes as a Pol.is export
   manage ARGS…         any Django management command
 """
 
@@ -68,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
         _django(["load_demo", *rest])
     elif command == "serve":
         _serve(rest)
+    elif command == "import-polis":
+        _django(["import_polis", *rest])
+    elif command == "export":
+        _django(["export_polis", *rest])
     elif command == "worker":
         _django(["db_worker", *rest])
     elif command == "analyse":

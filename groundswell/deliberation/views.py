@@ -1,7 +1,10 @@
+import io
+import zipfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,6 +19,7 @@ from groundswell.deliberation.forms import (
 )
 from groundswell.deliberation.models import VoteValue
 from groundswell.deliberation.opinion_map import opinion_map
+from groundswell.deliberation.polis import polis_export
 from groundswell.projects.permissions import Action, project_get_for_user
 from groundswell.projects.selectors import project_participation
 from groundswell.projects.views import project_page_context
@@ -185,6 +189,19 @@ def results(request, slug: str):
         participation=project_participation(project=project),
     )
     return render(request, "deliberation/results.html", context)
+
+
+def export_polis(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user)
+    if project.is_private:
+        raise Http404("Private projects do not publish their data")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in polis_export(project=project).items():
+            archive.writestr(name, content)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{project.slug}-polis.zip"'
+    return response
 
 
 @login_required

@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from groundswell.deliberation.polis import PolisImportError, polis_import
+from groundswell.projects.models import Project
+
+
+class Command(BaseCommand):
+    help = "Import a Pol.is export folder into a project as statements and votes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory")
+        parser.add_argument("--project", required=True, help="slug of the project")
+
+    def handle(self, *args, directory, project, **options):
+        target = Project.objects.filter(slug=project).first()
+        if target is None:
+            raise CommandError(f"No project with the slug {project!r}.")
+        try:
+            summary = polis_import(project=target, directory=directory)
+        except PolisImportError as error:
+            raise CommandError(f"Nothing was imported: {error}") from None
+        self.stdout.write(
+            f"Imported {summary.statements} statements and {summary.votes} votes "
+            f"from {summary.participants} participants into {target.slug}."
+        )
