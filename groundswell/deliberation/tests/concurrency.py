@@ -1,0 +1,64 @@
+"""Many threads submit the same votes at once; used by test_vote_concurrency on both databases.
+
+Run as a script it builds a throwaway SQLite file database first, because SQLite's in-memory
+test database cannot show real concurrent writers.
+"""
+
+import sys
+import threading
+
+
+def hammer(*, statement_id: int, user_ids: list[int], repeats: int = 3) -> list[str]:
+    """Every user votes on the statement `repeats` times from as many threads, all at once."""
+    from django.db import connection
+
+    from groundswell.deliberation.models import Statement
+    from groundswell.deliberation.services import vote_cast
+    from groundswell.people.models import User
+
+    errors: list[str] = []
+    jobs = [(uid, value) for uid in user_ids for value in ([1, -1, 1] * repeats)[:repeats]]
+    barrier = threading.Barrier(len(jobs))
+
+    def submit(user_id: int, value: int) -> None:
+        try:
+            statement = Statement.objects.select_related("project").get(pk=statement_id)
+            user = User.objects.get(pk=user_id)
+            barrier.wait(timeout=30)
+            vote_cast(statement=statement, user=user, value=value)
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
+
+
+def main() -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from groundswell.deliberation.models import Vote
+    from groundswell.deliberation.services import statement_create
+    from groundswell.testing import factories
+
+    project = factories.ProjectFactory()
+    statement = statement_create(project=project, author=project.host_user, text="Same vote")
+    users = [factories.UserFactory().pk for _ in range(6)]
+    errors = hammer(statement_id=statement.pk, user_ids=users)
+    rows = Vote.objects.filter(statement=statement).count()
+    voters = Vote.objects.filter(statement=statement).values("voter").distinct().count()
+    print(f"rows={rows} voters={voters} errors={errors}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
