@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "groundswell.projects",
     "groundswell.contributions",
     "groundswell.deliberation",
+    "groundswell.api",
     "groundswell.demo",
 ]
 
@@ -222,7 +223,6 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 # The site's own CSS lives beside the templates, outside any app, so finders need telling.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"

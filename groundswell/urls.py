@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from groundswell.api.api import api
 from groundswell.core import views as core_views
 from groundswell.projects import views as project_views
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("code-of-conduct/", core_views.code_of_conduct, name="conduct"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("", include("groundswell.people.urls")),
     path("organisations/", include("groundswell.organisations.urls")),
     path("projects/", include("groundswell.projects.urls")),

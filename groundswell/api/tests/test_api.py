@@ -1,0 +1,90 @@
+import json
+
+import pytest
+
+from groundswell.contributions.services import contribution_create
+from groundswell.deliberation.models import Vote
+from groundswell.deliberation.services import statement_create
+
+STORY = {"title": "Waiting at the door", "body": "The carer never came.", "details": {}}
+
+
+@pytest.fixture
+def protected_story(project, practitioner):
+    return contribution_create(
+        project=project, author=practitioner, kind="story", attribution="protected", **STORY
+    )
+
+
+def test_openapi_schema_is_published(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/projects/{slug}/statements/{pk}/vote" in schema["paths"]
+
+
+def test_projects_and_contributions_read_like_the_pages(client, project, protected_story):
+    listed = client.get("/api/v1/projects").json()
+    assert [p["slug"] for p in listed["items"]] == [project.slug]
+    assert listed["items"][0]["current_phase"] == "gather"
+
+    contributions = client.get(f"/api/v1/projects/{project.slug}/contributions?q=carer").json()
+    assert [c["title"] for c in contributions["items"]] == ["Waiting at the door"]
+    assert contributions["items"][0]["byline"] == "Protected contributor"
+
+
+def test_protected_author_never_appears_in_the_api(client, project, protected_story, practitioner):
+    for url in [
+        f"/api/v1/projects/{project.slug}/contributions",
+        f"/api/v1/projects/{project.slug}/contributions/{protected_story.pk}",
+    ]:
+        body = client.get(url).content.decode()
+        assert "Waiting at the door" in body
+        for secret in [practitioner.username, practitioner.email, practitioner.display_name]:
+            assert secret not in body
+        assert f'"author": {practitioner.pk}' not in body
+
+
+def test_private_projects_are_404_json(client, private_project):
+    response = client.get(f"/api/v1/projects/{private_project.slug}")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such project"}
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [({"value": 1}, 200), ({"value": 5}, 400), ({"value": "lots"}, 422), ({}, 422)],
+)
+def test_vote_through_the_api(client, project, host_admin, practitioner, payload, status):
+    statement = statement_create(project=project, author=host_admin, text="Pay travel time")
+    client.force_login(practitioner)
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/statements/{statement.pk}/vote",
+        data=json.dumps(payload),
+        content_type="application/json",
+    )
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("application/json")
+    assert Vote.objects.count() == (1 if status == 200 else 0)
+
+
+def test_voting_needs_a_login_and_csrf(project, host_admin, practitioner):
+    from django.test import Client
+
+    statement = statement_create(project=project, author=host_admin, text="Pay travel time")
+    url = f"/api/v1/projects/{project.slug}/statements/{statement.pk}/vote"
+    anonymous = Client(enforce_csrf_checks=True)
+    refused = anonymous.post(url, {"value": 1}, content_type="application/json")
+    assert refused.status_code in {401, 403} and "detail" in refused.json()
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(practitioner)
+    refused = member.post(url, {"value": 1}, content_type="application/json")
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+    assert not Vote.objects.exists()
+
+    member.get(f"/projects/{project.slug}/vote/")  # sets the CSRF cookie, as a browser would
+    token = member.cookies["csrftoken"].value
+    accepted = member.post(
+        url, {"value": 1}, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert accepted.status_code == 200
+    assert Vote.objects.count() == 1
