@@ -20,6 +20,9 @@ def _fast_and_quiet(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ACCOUNT_RATE_LIMITS = False
+    # pytest-django loads settings before this file runs, so GROUNDSWELL_FAST_HASHER above
+    # comes too late to take effect; set the fast hasher here as well.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

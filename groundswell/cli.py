@@ -7,8 +7,9 @@ USAGE = """usage: groundswell COMMAND [ARGS]
 
 commands:
   demo                 create the database if needed and load the demo content
-  serve [--bind H:P] [--workers N]
-                       serve with gunicorn (static files through whitenoise)
+  serve [--bind H:P] [--workers N] [--no-worker]
+                       serve with gunicorn (static files through whitenoise) and run the
+                       background task worker beside it
   worker               run the background task worker
   analyse --polis DIR --json
                        analyse a Pol.is export folder, no database needed
@@ -27,35 +28,58 @@ def _django(argv: list[str]) -> None:
     execute_from_command_line(["groundswell manage", *argv])
 
 
-def _serve(argv: list[str]) -> None:
+def _serve(argv: list[str]) -> int:
     import argparse
+    import signal
+    import subprocess
 
     parser = argparse.ArgumentParser(prog="groundswell serve")
     parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
     parser.add_argument(
         "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "0")) or None
     )
+    parser.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start a background task worker beside the web server",
+    )
     args = parser.parse_args(argv)
     workers = args.workers or (os.cpu_count() or 1) * 2 + 1
     _django(["collectstatic", "--noinput", "--verbosity", "0"])
-    os.execvp(  # noqa: S606 (replaces this process with gunicorn, arguments are ours)
+    gunicorn = [
         sys.executable,
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "groundswell.wsgi",
-            "--bind",
-            args.bind,
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            "-",
-            # Client addresses stay out of the access log; see DESIGN.md "a place without fear".
-            "--access-logformat",
-            '"%(r)s" %(s)s %(b)s %(M)sms',
-        ],
+        "-m",
+        "gunicorn",
+        "groundswell.wsgi",
+        "--bind",
+        args.bind,
+        "--workers",
+        str(workers),
+        "--access-logfile",
+        "-",
+        # Client addresses stay out of the access log; see DESIGN.md "a place without fear".
+        "--access-logformat",
+        '"%(r)s" %(s)s %(b)s %(M)sms',
+    ]
+    # One command for a small install: the task worker (analysis, e-mail) runs alongside.
+    worker = (
+        None
+        if args.no_worker
+        else subprocess.Popen([sys.executable, "-m", "groundswell.cli", "worker"])
     )
+    web = subprocess.Popen(gunicorn)
+
+    def stop(signum, frame):
+        web.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        return web.wait()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         _django(["createcachetable"])
         _django(["load_demo", *rest])
     elif command == "serve":
-        _serve(rest)
+        return _serve(rest)
     elif command == "import-polis":
         _django(["import_polis", *rest])
     elif command == "export":

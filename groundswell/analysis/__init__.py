@@ -1,6 +1,6 @@
 """Opinion analysis for Groundswell: pure Python (numpy, scipy, scikit-learn), no Django.
 
-Input is a sparse vote matrix (:class:`VoteMatrix`: participants × statements, +1 agree,
+Input is a sparse vote matrix (:class:`VoteMatrix`: participants x statements, +1 agree,
 -1 disagree, 0 pass, missing cells not stored). :func:`analyse` returns an
 :class:`AnalysisResult` with:
 
@@ -19,7 +19,7 @@ Input is a sparse vote matrix (:class:`VoteMatrix`: participants × statements, 
   (e.g. practitioners, service users, policy people).
 * **Latent bridging**, after Community Notes' note ranking (Wojcik et al., "Birdwatch", 2022):
   vote ≈ μ + b_participant + b_statement + f_participant · f_statement fitted by alternating
-  least squares, intercepts regularised 5× more than factors; b_statement is the score.
+  least squares, intercepts regularised 5x more than factors; b_statement is the score.
 
 :func:`bradley_terry` ranks items from pairwise comparisons with standard errors, and
 :func:`read_polis_export` reads Pol.is export folders. Passing ``previous=`` to

@@ -21,9 +21,10 @@ import numpy as np
 import scipy.sparse as sp
 
 from groundswell.analysis.matrix import VoteMatrix
+from groundswell.analysis.pca import Projection, project
 from groundswell.analysis.prepared import PreparedVotes, prepare_votes
 
-# Community Notes' values: λ_factor = 0.03 and intercepts 5× heavier.
+# Community Notes' values: λ_factor = 0.03 and intercepts 5x heavier.
 LAMBDA_FACTOR = 0.03
 LAMBDA_INTERCEPT = 0.15
 
@@ -73,9 +74,7 @@ def perspective_bridging(
 def perspective_bridging_prepared(
     *, prepared: PreparedVotes, perspectives: Sequence[str | None]
 ) -> PerspectiveBridging:
-    labels_in = np.asarray(
-        ["" if p is None else str(p) for p in perspectives], dtype=object
-    )
+    labels_in = np.asarray(["" if p is None else str(p) for p in perspectives], dtype=object)
     if labels_in.shape != (prepared.shape[0],):
         raise ValueError("perspectives must give one label (or None) per participant")
     names, codes = np.unique(labels_in.astype(str), return_inverse=True)
@@ -149,8 +148,10 @@ def latent_bridging(
     """Community Notes-style factor model; see :func:`fit_latent_bridging` for the method."""
     active = ~np.isin(votes.statement_ids, np.asarray(list(moderated_out), dtype=object))
     prepared = prepare_votes(votes=votes, active=active)
+    projection = project(prepared=prepared, n_components=min(n_factors, 2), seed=seed)
     return fit_latent_bridging(
         prepared=prepared,
+        start_factors=factors_from_projection(projection=projection, n_factors=n_factors),
         n_factors=n_factors,
         lambda_intercept=lambda_intercept,
         lambda_factor=lambda_factor,
@@ -179,7 +180,7 @@ def fit_latent_bridging(
     Like Community Notes, whose loss averages both the errors and the squared parameters, each
     participant's (statement's) ridge penalty equals λ times the mean number of votes per
     participant (statement), so the balance between data and prior does not depend on size.
-    Each half-step solves one small (k+1)×(k+1) system per participant or statement, with the
+    Each half-step solves one small (k+1)x(k+1) system per participant or statement, with the
     normal equations assembled by sparse-times-thin-dense products.
 
     ``start_*`` warm-start from a previous fit (statement side, aligned to these columns).
@@ -214,6 +215,8 @@ def fit_latent_bridging(
     intercepts_u = np.zeros(n)
     factors_u = np.zeros((n, k))
 
+    # Transposed views built once: scipy makes a new object on every ``.T``.
+    values_t, seen_t = values.T, seen.T
     converged = False
     iteration = 0
     for iteration in range(1, max_iter + 1):  # noqa: B007 - the count is reported
@@ -222,11 +225,11 @@ def fit_latent_bridging(
             other_intercepts=intercepts_s, mean=mean, ridge=reg_participant,
         )  # fmt: skip
         new_intercepts_s, factors_s = _half_step(
-            matrix_values=values.T, matrix_seen=seen.T, other_factors=factors_u,
+            matrix_values=values_t, matrix_seen=seen_t, other_factors=factors_u,
             other_intercepts=intercepts_u, mean=mean, ridge=reg_statement,
         )  # fmt: skip
         # Re-estimate the global mean from the residuals, with everything else fixed.
-        seen_factor_u = np.asarray(seen.T @ factors_u.astype(np.float32), dtype=np.float64)
+        seen_factor_u = np.asarray(seen_t @ factors_u.astype(np.float32), dtype=np.float64)
         interaction = float(np.sum(seen_factor_u * factors_s))
         residual = (
             ratings_sum
@@ -249,6 +252,16 @@ def fit_latent_bridging(
         iterations=iteration,
         converged=converged,
     )
+
+
+def factors_from_projection(*, projection: Projection, n_factors: int) -> np.ndarray:
+    """Statement factors to start ALS from: the principal axes, which already point along
+    the opinion divides and, unlike a random start, do not depend on row or column order."""
+    m = projection.components.shape[1]
+    usable = min(n_factors, projection.components.shape[0])
+    # Unit axes have entries ~1/sqrt(m); rescale to the size votes on a 0..1 scale need.
+    # Any further factors keep their random start: a zero start would stay zero under ALS.
+    return projection.components[:usable].T * np.sqrt(m) * 0.1
 
 
 def _ridge(lambda_intercept: float, lambda_factor: float, k: int, scale: float) -> np.ndarray:

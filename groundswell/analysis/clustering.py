@@ -11,10 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
-from sklearn.cluster import KMeans
+
+from groundswell.analysis.kmeans import weighted_kmeans
 
 MIN_VOTES = 7
 GREEDY_N = 15
+_PRESEED_SAMPLE = 50_000
+# Base clusters: above this many distinct points, seed from a sample of this size.
+_BASE_SAMPLE = 5_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,7 +36,6 @@ class Clustering:
     base_labels: np.ndarray  # base cluster per participant, -1 if not clustered
     base_centres: np.ndarray  # (n_base, 2)
     base_weights: np.ndarray  # participants per base cluster
-    group_of_base: np.ndarray  # group per base cluster
     labels: np.ndarray  # group per participant, -1 if not clustered
     group_centres: np.ndarray  # (k, 2), weighted by members
     silhouettes: dict[int, float]
@@ -80,10 +83,17 @@ def cluster_participants(
     previous: Clustering | None = None,
     k_buffer: int = 4,
 ) -> Clustering:
-    """Base clusters, then opinion groups chosen by silhouette.
+    """Base clusters, k chosen by silhouette as in Pol.is, then participant-level groups.
 
-    ``previous`` warm-starts k-means from the previous centres and keeps group ids stable
-    across updates.
+    Pol.is assigns whole base clusters to groups. Here, once k is chosen, the groups are the
+    lowest-inertia k-means partition of the participants themselves, started from the
+    base-cluster grouping, from the previous result's centres and from seeded k-means++
+    restarts. Where base clusters straddle a boundary this follows the data rather than the
+    quantisation, and it matched Pol.is's own groups better on the real conversations (see
+    docs/benchmarks-analysis.md).
+
+    ``previous`` warm-starts k-means from the previous centres, keeps group ids stable
+    across updates and applies Pol.is's k-smoothing.
     """
     n = coordinates.shape[0]
     rows = np.flatnonzero(clustered)
@@ -91,95 +101,138 @@ def cluster_participants(
     labels = np.full(n, -1, dtype=np.int32)
     if len(rows) == 0:
         return Clustering(
-            clustered, base_labels, np.zeros((0, 2)), np.zeros(0), np.zeros(0, dtype=np.int32),
-            labels, np.zeros((0, 2)), {}, 0, None,
+            clustered, base_labels, np.zeros((0, 2)), np.zeros(0), labels, np.zeros((0, 2)),
+            {}, 0, None,
         )  # fmt: skip
     points = np.ascontiguousarray(coordinates[rows], dtype=np.float64)
-    init = previous.base_centres if previous is not None else None
-    centres, weights, point_labels = _base_clusters(
-        points=points, base_k=base_k, seed=seed, init=init
-    )
-    base_labels[rows] = point_labels
+    # Identical points are common (people who voted identically); k-means over the distinct
+    # points weighted by multiplicity is the same problem, smaller and order-independent.
+    packed = points[:, 0] + 1j * points[:, 1]
+    distinct, inverse, multiplicity = np.unique(packed, return_inverse=True, return_counts=True)
+    inverse = inverse.reshape(-1)
+    distinct_points = np.column_stack([distinct.real, distinct.imag])
+    multiplicity = multiplicity.astype(np.float64)
 
-    group_of_base, silhouettes, this_k = _group_base_clusters(
-        centres=centres,
-        weights=weights,
-        max_k=max_k,
-        seed=seed,
-        previous_centres=previous.group_centres if previous is not None else None,
+    init = previous.base_centres if previous is not None else None
+    centres, weights, distinct_base = _base_clusters(
+        points=distinct_points, multiplicity=multiplicity, base_k=base_k, seed=seed, init=init
     )
-    smoother = None
+    base_labels[rows] = distinct_base[inverse]
+
+    previous_centres = previous.group_centres if previous is not None else None
+    base_groupings, silhouettes = _group_base_clusters(
+        centres=centres, weights=weights, max_k=max_k, seed=seed, previous_centres=previous_centres
+    )
+    this_k = max(silhouettes, key=lambda k: (silhouettes[k], -k)) if silhouettes else 1
     k = this_k
     if previous is not None and previous.smoother is not None:
         # Pol.is's k-smoothing: hold the old k until the new one has won k_buffer times.
         last = previous.smoother
         count = last.last_k_count + 1 if this_k == last.last_k else 1
         k = this_k if count >= k_buffer else last.smoothed_k
-        if k not in silhouettes:
+        if k not in base_groupings:
             k = this_k
         smoother = KSmoother(this_k, count, k)
-        if k != this_k:
-            group_of_base = _weighted_kmeans_labels(
-                centres=centres, weights=weights, k=k, seed=seed,
-                init=previous.group_centres if len(previous.group_centres) == k else None,
-            )  # fmt: skip
     else:
         smoother = KSmoother(this_k, 1, this_k)
 
-    group_of_base = _stable_group_ids(
-        centres=centres, weights=weights, group_of_base=group_of_base, k=k, previous=previous
-    )
-    labels[rows] = group_of_base[point_labels]
-    group_centres = np.zeros((k, 2))
-    for g in range(k):
-        members = group_of_base == g
-        group_centres[g] = np.average(centres[members], axis=0, weights=weights[members])
+    if k == 1:
+        distinct_groups = np.zeros(len(distinct_points), dtype=np.int32)
+    else:
+        group_of_base = base_groupings[k]
+        starts = []
+        if previous_centres is not None and len(previous_centres) == k:
+            starts.append(previous_centres)
+        starts.append(_weighted_centres(centres, weights, group_of_base, k))
+        distinct_groups = _best_partition(
+            points=distinct_points, weights=multiplicity, k=k, seed=seed, starts=starts
+        )
+    distinct_groups = _stable_group_ids(
+        points=distinct_points, weights=multiplicity, groups=distinct_groups, k=k,
+        previous=previous,
+    )  # fmt: skip
+    labels[rows] = distinct_groups[inverse]
     return Clustering(
         clustered=clustered,
         base_labels=base_labels,
         base_centres=centres,
         base_weights=weights,
-        group_of_base=group_of_base,
         labels=labels,
-        group_centres=group_centres,
+        group_centres=_weighted_centres(distinct_points, multiplicity, distinct_groups, k),
         silhouettes=silhouettes,
         k=k,
         smoother=smoother,
     )
 
 
-def _base_clusters(
-    *, points: np.ndarray, base_k: int, seed: int, init: np.ndarray | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    # Identical points are common (people who voted identically); k-means over the distinct
-    # points weighted by multiplicity is the same problem, smaller and order-independent.
-    packed = points[:, 0] + 1j * points[:, 1]
-    distinct, inverse, multiplicity = np.unique(
-        packed, return_inverse=True, return_counts=True
+def _weighted_centres(
+    points: np.ndarray, weights: np.ndarray, labels: np.ndarray, k: int
+) -> np.ndarray:
+    totals = np.bincount(labels, weights=weights, minlength=k)
+    sums = np.column_stack(
+        [np.bincount(labels, weights=weights * points[:, d], minlength=k) for d in range(2)]
     )
-    inverse = inverse.reshape(-1)
-    unique_points = np.column_stack([distinct.real, distinct.imag])
-    if len(unique_points) <= base_k:
+    return sums / np.maximum(totals, 1e-300)[:, None]
+
+
+def _best_partition(
+    *, points: np.ndarray, weights: np.ndarray, k: int, seed: int, starts: list[np.ndarray]
+) -> np.ndarray:
+    """Lowest weighted inertia over k-means runs from the given starts and seeded restarts."""
+    if len(points) > _PRESEED_SAMPLE:
+        rng = np.random.default_rng(seed)
+        sample = np.sort(rng.choice(len(points), _PRESEED_SAMPLE, replace=False))
+        restart = weighted_kmeans(points=points[sample], weights=weights[sample], k=k, seed=seed)
+        max_iter = 30
+    else:
+        restart = weighted_kmeans(points=points, weights=weights, k=k, seed=seed)
+        max_iter = 300
+    best_labels, best_inertia = None, np.inf
+    for start in [*starts, restart.centres]:
+        fit = weighted_kmeans(
+            points=points, weights=weights, k=k, seed=seed, init=start, max_iter=max_iter
+        )
+        # Earlier starts (previous result, then Pol.is's base grouping) win near-ties, so
+        # updates stay stable and the Pol.is answer is kept when it is as good.
+        if fit.inertia < best_inertia * (1 - 1e-9):
+            best_labels, best_inertia = fit.labels, fit.inertia
+    assert best_labels is not None
+    _, dense = np.unique(best_labels, return_inverse=True)
+    return dense.reshape(-1).astype(np.int32)
+
+
+def _base_clusters(
+    *,
+    points: np.ndarray,
+    multiplicity: np.ndarray,
+    base_k: int,
+    seed: int,
+    init: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if len(points) <= base_k:
         # As in Pol.is, with no more distinct points than base clusters each is its own cluster.
-        return unique_points, multiplicity.astype(np.float64), inverse.astype(np.int32)
-    start: np.ndarray | str = "k-means++"
+        return points, multiplicity, np.arange(len(points), dtype=np.int32)
+    start = None
     if init is not None and len(init) == base_k:
         start = init
-    model = KMeans(
-        n_clusters=base_k,
-        init=start,
-        n_init=1,
-        max_iter=100,
-        tol=1e-6,
-        random_state=seed,
-        algorithm="lloyd",
-    )
-    unique_labels = model.fit_predict(unique_points, sample_weight=multiplicity)
-    weights = np.bincount(unique_labels, weights=multiplicity, minlength=base_k)
+    elif len(points) > _BASE_SAMPLE:
+        # k-means++ and the first Lloyd rounds over many points cost seconds; a sample finds
+        # nearly the same centres, and the full data then converges in a few rounds.
+        rng = np.random.default_rng(seed)
+        sample = np.sort(rng.choice(len(points), _BASE_SAMPLE, replace=False))
+        start = weighted_kmeans(
+            points=points[sample], weights=multiplicity[sample], k=base_k, seed=seed,
+            n_init=1, max_iter=100,
+        ).centres  # fmt: skip
+    fit = weighted_kmeans(
+        points=points, weights=multiplicity, k=base_k, seed=seed, init=start, n_init=1,
+        # From a good start, 20 full rounds settle the centres to well under Pol.is's 0.01.
+        max_iter=100 if start is None else 20,
+    )  # fmt: skip
+    weights = np.bincount(fit.labels, weights=multiplicity, minlength=base_k)
     used = weights > 0
     remap = np.cumsum(used) - 1
-    centres = model.cluster_centers_[used]
-    return centres, weights[used], remap[unique_labels][inverse].astype(np.int32)
+    return fit.centres[used], weights[used], remap[fit.labels].astype(np.int32)
 
 
 def _group_base_clusters(
@@ -189,44 +242,37 @@ def _group_base_clusters(
     max_k: int,
     seed: int,
     previous_centres: np.ndarray | None,
-) -> tuple[np.ndarray, dict[int, float], int]:
+) -> tuple[dict[int, np.ndarray], dict[int, float]]:
+    """Weighted k-means of the base clusters for each k, and each one's silhouette."""
     n_base = len(centres)
     # Pol.is caps k by the number of base clusters: min(max_k, 2 + n_base // 12).
     top_k = min(max_k, 2 + n_base // 12, n_base - 1)
-    if top_k < 2:
-        return np.zeros(n_base, dtype=np.int32), {}, 1
-    distances = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
-    best: tuple[float, int, np.ndarray] | None = None
+    groupings: dict[int, np.ndarray] = {}
     silhouettes: dict[int, float] = {}
+    if top_k < 2:
+        return groupings, silhouettes
+    distances = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
     for k in range(2, top_k + 1):
-        init = previous_centres if previous_centres is not None else None
+        init = previous_centres
         if init is not None and len(init) != k:
             init = None
-        group_of_base = _weighted_kmeans_labels(
+        groupings[k] = _weighted_kmeans_labels(
             centres=centres, weights=weights, k=k, seed=seed, init=init
         )
-        score = _silhouette(distances=distances, labels=group_of_base)
-        silhouettes[k] = score
-        if best is None or score > best[0] + 1e-12:
-            best = (score, k, group_of_base)
-    assert best is not None
-    return best[2], silhouettes, best[1]
+        silhouettes[k] = _silhouette(distances=distances, labels=groupings[k])
+    return groupings, silhouettes
 
 
 def _weighted_kmeans_labels(
     *, centres: np.ndarray, weights: np.ndarray, k: int, seed: int, init: np.ndarray | None
 ) -> np.ndarray:
-    model = KMeans(
-        n_clusters=k,
-        init=init if init is not None else "k-means++",
-        n_init=1 if init is not None else 10,
-        max_iter=300,
-        tol=1e-8,
-        random_state=seed,
+    # At most ~100 base clusters: restarts are cheap, and a poor local optimum would distort
+    # the silhouette that chooses k.
+    fit = weighted_kmeans(
+        points=centres, weights=weights, k=k, seed=seed, init=init, n_init=10, tol=1e-8
     )
-    labels = model.fit_predict(centres, sample_weight=weights)
     # Renumber densely: k-means can leave a cluster empty.
-    _, dense = np.unique(labels, return_inverse=True)
+    _, dense = np.unique(fit.labels, return_inverse=True)
     return dense.reshape(-1).astype(np.int32)
 
 
@@ -253,9 +299,9 @@ def _silhouette(*, distances: np.ndarray, labels: np.ndarray) -> float:
 
 def _stable_group_ids(
     *,
-    centres: np.ndarray,
+    points: np.ndarray,
     weights: np.ndarray,
-    group_of_base: np.ndarray,
+    groups: np.ndarray,
     k: int,
     previous: Clustering | None,
 ) -> np.ndarray:
@@ -264,20 +310,17 @@ def _stable_group_ids(
     With a previous result, match groups to the nearest previous centres; otherwise, or for
     new groups, order by size (largest first) and then by position.
     """
-    sizes = np.bincount(group_of_base, weights=weights, minlength=k)
-    group_centres = np.array(
-        [np.average(centres[group_of_base == g], axis=0, weights=weights[group_of_base == g])
-         for g in range(k)]
-    )  # fmt: skip
-    order = np.lexsort((group_centres[:, 1], group_centres[:, 0], -sizes))
+    sizes = np.bincount(groups, weights=weights, minlength=k)
+    centres = _weighted_centres(points, weights, groups, k)
+    order = np.lexsort((centres[:, 1], centres[:, 0], -sizes))
     new_id = np.empty(k, dtype=np.int32)
     new_id[order] = np.arange(k)
     if previous is not None and previous.k > 0:
-        cost = ((group_centres[:, None, :] - previous.group_centres[None, :, :]) ** 2).sum(axis=2)
-        rows, cols = linear_sum_assignment(cost)
-        taken = set(cols.tolist())
+        cost = ((centres[:, None, :] - previous.group_centres[None, :, :]) ** 2).sum(axis=2)
+        matched, targets = linear_sum_assignment(cost)
+        taken = set(targets.tolist())
         new_id = np.full(k, -1, dtype=np.int32)
-        new_id[rows] = cols
+        new_id[matched] = targets
         spare = iter(g for g in range(k + previous.k) if g not in taken)
         for g in order:
             if new_id[g] < 0:
@@ -285,4 +328,4 @@ def _stable_group_ids(
         # Keep ids dense (0..k-1) when groups disappear, preserving relative order.
         _, new_id = np.unique(new_id, return_inverse=True)
         new_id = new_id.astype(np.int32)
-    return new_id[group_of_base]
+    return new_id[groups]

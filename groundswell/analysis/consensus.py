@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from groundswell.analysis.repness import _plain
+from groundswell.analysis.repness import _plain, rank_by_score
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,7 +26,9 @@ def group_informed_consensus(
     *, n_agree: np.ndarray, n_disagree: np.ndarray, n_seen: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-statement products over groups (rows) of smoothed agree and disagree rates."""
-    na, nd, ns = (np.atleast_2d(np.asarray(x, dtype=np.float64)) for x in (n_agree, n_disagree, n_seen))
+    na, nd, ns = (
+        np.atleast_2d(np.asarray(x, dtype=np.float64)) for x in (n_agree, n_disagree, n_seen)
+    )
     # Sum of logs rather than a product: with many groups the product could underflow.
     agree = np.exp(np.log((na + 1) / (ns + 2)).sum(axis=0))
     disagree = np.exp(np.log((nd + 1) / (ns + 2)).sum(axis=0))
@@ -47,7 +49,9 @@ def select_consensus(
     A statement is listed for agreement only if a majority of every group agrees with it
     (smoothed rate above 1/2), and likewise for disagreement.
     """
-    na, nd, ns = (np.atleast_2d(np.asarray(x, dtype=np.float64)) for x in (n_agree, n_disagree, n_seen))
+    na, nd, ns = (
+        np.atleast_2d(np.asarray(x, dtype=np.float64)) for x in (n_agree, n_disagree, n_seen)
+    )
     agree_scores, disagree_scores = group_informed_consensus(n_agree=na, n_disagree=nd, n_seen=ns)
     m = agree_scores.shape[0]
     if eligible is None:
@@ -56,8 +60,7 @@ def select_consensus(
     every_disagrees = eligible & ((nd + 1) / (ns + 2) > 0.5).all(axis=0)
 
     def top(mask: np.ndarray, scores: np.ndarray) -> tuple[object, ...]:
-        candidates = np.flatnonzero(mask)
-        ranked = candidates[np.argsort(-scores[candidates], kind="stable")][:pick_max]
+        ranked = rank_by_score(scores, statement_ids, np.flatnonzero(mask))[:pick_max]
         return tuple(_plain(statement_ids[j]) for j in ranked)
 
     return Consensus(

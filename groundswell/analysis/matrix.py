@@ -16,7 +16,7 @@ PASS = 0
 
 @dataclass(frozen=True, eq=False)
 class VoteMatrix:
-    """Participants × statements votes in CSR form.
+    """Participants x statements votes in CSR form.
 
     A *stored* entry means the participant saw the statement and voted: +1 agree, -1 disagree,
     0 pass. Passes are stored as explicit zeros, so the sparsity structure itself is the "seen"
@@ -105,9 +105,7 @@ class VoteMatrix:
         n, m = len(p_ids), len(s_ids)
         key = p_idx.astype(np.int64) * m + s_idx
         perm = (
-            np.arange(len(key))
-            if order is None
-            else np.argsort(np.asarray(order), kind="stable")
+            np.arange(len(key)) if order is None else np.argsort(np.asarray(order), kind="stable")
         )
         # Reversed, np.unique's first occurrence is the latest vote; its output is sorted by
         # key, which is exactly row-major CSR order.
@@ -117,9 +115,7 @@ class VoteMatrix:
         rows = keys // m
         cols = (keys % m).astype(np.int32)
         indptr = _indptr(np.bincount(rows, minlength=n))
-        matrix = sp.csr_matrix(
-            (values[chosen].astype(np.int8), cols, indptr), shape=(n, m)
-        )
+        matrix = sp.csr_matrix((values[chosen].astype(np.int8), cols, indptr), shape=(n, m))
         return cls(votes=matrix, participant_ids=p_ids, statement_ids=s_ids)
 
     @classmethod

@@ -3,7 +3,7 @@
 Pol.is fills each missing vote with its statement's mean and then centres every column. After
 centring, a missing cell is exactly zero, so the centred matrix has the sparsity of the votes
 themselves and its top singular vectors can be found by block power iteration with sparse
-products, without ever densifying participants × statements.
+products, without ever densifying participants x statements.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def project(
 ) -> Projection:
     """Principal axes of the mean-imputed, centred votes and each participant's position.
 
-    ``start`` (n_components × m) warm-starts the iteration, e.g. from a previous result's
+    ``start`` (n_components x m) warm-starts the iteration, e.g. from a previous result's
     components; after a few new votes the iteration then stops within two or three rounds.
     """
     center, centred = centred_values(prepared=prepared)
@@ -91,7 +91,7 @@ def _top_right_singular_vectors(
     max_iter: int,
     tol: float,
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    n, m = centred.shape
+    m = centred.shape[1]
     width = min(m, k + _OVERSAMPLE)
     rng = np.random.default_rng(seed)
     block = rng.standard_normal((m, width))
@@ -108,7 +108,7 @@ def _top_right_singular_vectors(
         product = np.asarray(
             centred.T @ np.asarray(centred @ basis.astype(np.float32)), dtype=np.float64
         )
-        # Rayleigh–Ritz on the block gives the current best axes at no extra sparse cost.
+        # Rayleigh-Ritz on the block gives the current best axes at no extra sparse cost.
         small = basis.T @ product
         small = (small + small.T) / 2
         eigenvalues, eigenvectors = np.linalg.eigh(small)

@@ -13,6 +13,7 @@ from groundswell.analysis.bridging import (
     LatentBridging,
     PerspectiveBridging,
     _expand_perspectives,
+    factors_from_projection,
     fit_latent_bridging,
     perspective_bridging_prepared,
 )
@@ -33,6 +34,7 @@ from groundswell.analysis.repness import (
     RepresentativeStatement,
     _plain,
     group_statement_stats,
+    rank_by_score,
     select_representative,
 )
 
@@ -50,7 +52,7 @@ class AnalysisOptions:
     lambda_intercept: float = LAMBDA_INTERCEPT
     lambda_factor: float = LAMBDA_FACTOR
     als_max_iter: int = 30
-    als_tol: float = 1e-4
+    als_tol: float = 1e-3
     pca_max_iter: int = 100
     pca_tol: float = 1e-6
 
@@ -126,8 +128,10 @@ def analyse(
     options = options or AnalysisOptions()
     statement_ids = votes.statement_ids
     moderated = np.asarray(list(moderated_out))
-    active = ~np.isin(statement_ids, moderated) if moderated.size else np.ones(
-        votes.n_statements, dtype=bool
+    active = (
+        ~np.isin(statement_ids, moderated)
+        if moderated.size
+        else np.ones(votes.n_statements, dtype=bool)
     )
     prepared = prepare_votes(votes=votes, active=active)
     active_ids = statement_ids[active]
@@ -214,7 +218,7 @@ def analyse(
             start_mean = old.mean
     if start_factors is None:
         # The principal axes already point along the opinion divides: a good first guess.
-        start_factors = _factors_from_projection(projection, options.n_factors)
+        start_factors = factors_from_projection(projection=projection, n_factors=options.n_factors)
     latent = fit_latent_bridging(
         prepared=prepared,
         n_factors=options.n_factors,
@@ -228,7 +232,7 @@ def analyse(
         start_mean=start_mean,
     )
     bridging_scores = _widen(latent.statement_intercepts, active)
-    order = np.argsort(-latent.statement_intercepts, kind="stable")
+    order = rank_by_score(latent.statement_intercepts, active_ids, np.arange(len(active_ids)))
     bridging = tuple(
         BridgingScore(statement=_plain(active_ids[j]), score=float(latent.statement_intercepts[j]))
         for j in order
@@ -248,7 +252,10 @@ def analyse(
                 id=g,
                 participants=votes.participant_ids[members],
                 size=int(members.sum()),
-                centre=(float(clustering.group_centres[g, 0]), float(clustering.group_centres[g, 1])),
+                centre=(
+                    float(clustering.group_centres[g, 0]),
+                    float(clustering.group_centres[g, 1]),
+                ),
                 representative=representative[g],
             )
         )
@@ -275,11 +282,3 @@ def _widen(values: np.ndarray, active: np.ndarray) -> np.ndarray:
     out = np.full(len(active), np.nan)
     out[active] = values
     return out
-
-
-def _factors_from_projection(projection: Projection, n_factors: int) -> np.ndarray:
-    m = projection.components.shape[1]
-    usable = min(n_factors, projection.components.shape[0])
-    # Unit axes have entries ~1/sqrt(m); rescale to the size votes on a 0..1 scale need.
-    # Any further factors keep their random start: a zero start would stay zero under ALS.
-    return projection.components[:usable].T * np.sqrt(m) * 0.1

@@ -64,7 +64,9 @@ def read_polis_export(*, directory: str | Path) -> PolisConversation:
         order=order,
         statement_ids=statement_ids,
     )
-    moderated_out = tuple(sorted(c for c, mod in zip(comment_ids, moderated, strict=True) if mod == -1))
+    moderated_out = tuple(
+        sorted(c for c, mod in zip(comment_ids, moderated, strict=True) if mod == -1)
+    )
     return PolisConversation(
         directory=folder,
         votes=votes,

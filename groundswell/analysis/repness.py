@@ -40,7 +40,7 @@ class RepresentativeStatement:
     statement: object  # statement id
     index: int  # column in the vote matrix
     direction: Direction
-    score: float  # Pol.is repness metric: ratio × its z × probability × its z
+    score: float  # Pol.is repness metric: ratio x its z x probability x its z
     n_success: int
     n_trials: int
     p_success: float
@@ -62,11 +62,11 @@ def two_prop_test(
     """Pol.is's two-proportion z statistic with +1 pseudocounts (0 when undefined)."""
     s1, s2 = successes_in + 1.0, successes_out + 1.0
     n1, n2 = n_in + 1.0, n_out + 1.0
-    pooled = (s1 + s2) / (n1 + n2)
-    denominator = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (s1 + s2) / (n1 + n2)
+        denominator = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
         z = (s1 / n1 - s2 / n2) / denominator
-    return np.where(denominator > 0, z, 0.0)
+    return np.where(np.isfinite(z), z, 0.0)
 
 
 def group_statement_stats(
@@ -160,8 +160,10 @@ def select_representative(
         best_agree = None
         if acceptable.any():
             strong = acceptable & (stats.r_agree[g] > 1)
-            pool, score = (strong, agree_metric[g]) if strong.any() else (acceptable, prob_metric[g])
-            best_agree = int(np.flatnonzero(pool)[np.argmax(score[pool])])
+            pool, score = (
+                (strong, agree_metric[g]) if strong.any() else (acceptable, prob_metric[g])
+            )
+            best_agree = int(rank_by_score(score, statement_ids, np.flatnonzero(pool))[0])
         sufficient = np.flatnonzero(passes[g])
         if len(sufficient) == 0:
             if best_agree is not None:
@@ -171,11 +173,11 @@ def select_representative(
             if len(candidates) == 0:
                 chosen.append(())
                 continue
-            by_test = np.maximum(stats.z_r_agree[g], stats.z_r_disagree[g])[candidates]
-            chosen.append((make(g, int(candidates[np.argmax(by_test)])),))
+            by_test = np.maximum(stats.z_r_agree[g], stats.z_r_disagree[g])
+            chosen.append((make(g, int(rank_by_score(by_test, statement_ids, candidates)[0])),))
             continue
         sufficient = sufficient[sufficient != best_agree] if best_agree is not None else sufficient
-        ranked = sufficient[np.argsort(-metric[g, sufficient], kind="stable")]
+        ranked = rank_by_score(metric[g], statement_ids, sufficient)
         picks = [make(g, int(j)) for j in ranked]
         if best_agree is not None:
             picks.insert(0, make(g, best_agree, as_agree=True, best=True))
@@ -186,6 +188,17 @@ def select_representative(
         ]
         chosen.append(tuple(picks))
     return chosen
+
+
+def rank_by_score(scores: np.ndarray, ids: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """``candidates`` ordered by descending score, ties broken by statement id.
+
+    Breaking ties by id rather than by column position keeps results independent of the
+    order statements happen to be stored in.
+    """
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    return candidates[np.lexsort((id_rank[candidates], -scores[candidates]))]
 
 
 def _plain(value: object) -> object:

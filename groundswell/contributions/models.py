@@ -70,7 +70,8 @@ class Contribution(Attributed):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["project", "status", "-created_at"]),
+            # Ends in -id so one backward walk gives the list's exact order, with no sort.
+            models.Index(fields=["project", "status", "-created_at", "-id"]),
             models.Index(fields=["project", "kind", "status"]),
             models.Index(fields=["project", "author_role"]),
             models.Index(fields=["project", "sector"]),

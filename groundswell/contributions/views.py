@@ -132,12 +132,12 @@ def comment_add(request, slug: str, pk: int):
     form = CommentForm(request.POST)
     if form.is_valid():
         parent_id = form.cleaned_data["parent"]
-        parent = (
-            Comment.objects.filter(contribution=contribution, pk=parent_id).first()
-            if parent_id
-            else None
-        )
+        # A reply to a comment that is missing or in another thread is refused, not quietly
+        # posted as a new top-level comment; the service turns away other threads.
+        parent = Comment.objects.filter(pk=parent_id).first() if parent_id else None
         try:
+            if parent_id and parent is None:
+                raise ValidationError({"parent": "You can only reply within the same thread."})
             services.comment_create(
                 contribution=contribution,
                 author=request.user,

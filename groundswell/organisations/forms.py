@@ -11,5 +11,6 @@ class OrganisationForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Their e-mail address")
+    # The invite table holds 254 characters, fewer than the 320 a form field allows by default.
+    email = forms.EmailField(label="Their e-mail address", max_length=254)
     as_admin = forms.BooleanField(label="Make them an admin", required=False)

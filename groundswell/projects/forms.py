@@ -16,6 +16,8 @@ TARGET_ROLES = [
     Role.COMMISSIONER,
     Role.POLICY,
 ]
+# A date picker only accepts ISO dates; the en-GB default format (27/11/2026) would blank it.
+DATE_PICKER = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Weeks each phase lasts in the suggested plan a new project starts with.
 DEFAULT_WEEKS = {"define": 1, "gather": 4, "deliberate": 2, "draft": 2, "crowd_check": 1}
 
@@ -48,7 +50,7 @@ class ProjectForm(forms.Form):
     sector = forms.ChoiceField(choices=[("", "Any / several"), *Sector.choices], required=False)
     ends_on = forms.DateField(
         label="Last phase ends on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DATE_PICKER,
         help_text="The date the final phase you chose closes.",
     )
 
@@ -64,7 +66,7 @@ class ProjectForm(forms.Form):
             self.fields[f"phase_{kind}"] = forms.DateField(
                 label=f"{PhaseKind(kind).label} starts on",
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=DATE_PICKER,
             )
         for role in TARGET_ROLES:
             self.fields[f"target_{role}"] = forms.IntegerField(
@@ -101,13 +103,14 @@ class ProjectForm(forms.Form):
             return cleaned
         plans = []
         for (kind, start), nxt in zip(starts, [*starts[1:], None], strict=True):
-            end = nxt[1] - timedelta(days=1) if nxt else ends_on
-            if end < start:
+            # Compare before subtracting: a day before 1 January of year 1 does not exist.
+            if (nxt[1] <= start) if nxt else (ends_on < start):
                 field = f"phase_{nxt[0]}" if nxt else "ends_on"
                 self.add_error(
                     field, "Each phase must start after the one before it, in the order shown."
                 )
                 return cleaned
+            end = nxt[1] - timedelta(days=1) if nxt else ends_on
             plans.append(PhasePlan(kind=kind, starts_on=start, ends_on=end))
         cleaned["phases"] = plans
         cleaned["targets"] = {

@@ -97,7 +97,8 @@ def project_update(
     with transaction.atomic():
         for name, value in fields.items():
             setattr(project, name, value)
-        project.full_clean()
+        # created_by is emptied when the creator's account is deleted; the project lives on.
+        project.full_clean(exclude=["created_by"])
         if fields:
             project.save(update_fields=list(fields))
         if phases is not None:

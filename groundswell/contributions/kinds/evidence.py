@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
+from django.template.defaultfilters import filesizeformat
 
 from groundswell.contributions.kinds.base import ContributionKind, choice, register, text
 
@@ -31,7 +32,7 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(
         label="Or attach a file",
         required=False,
-        help_text="PDF, CSV, text, image or office document, up to 10 MB.",
+        help_text="PDF, CSV, text, image or office document.",
         validators=[FileExtensionValidator(ALLOWED_EXTENSIONS)],
     )
     quality = choice("Quality of the evidence", QUALITY, required=True)
@@ -39,7 +40,8 @@ class EvidenceForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and upload.size > settings.GROUNDSWELL_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 10 MB.")
+            limit = filesizeformat(settings.GROUNDSWELL_MAX_UPLOAD_BYTES)
+            raise forms.ValidationError(f"The file is larger than {limit}.")
         return upload
 
 

@@ -1,0 +1,58 @@
+import json
+
+import pytest
+
+from groundswell.analysis.cli import main
+
+
+def test_json_contract_on_a_real_conversation(polis_dir, capsys):
+    assert main(["--polis", str(polis_dir), "--json", "--seed", "1"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["participants"] == 26
+    assert isinstance(document["statements"], int) and document["statements"] > 0
+    assert isinstance(document["votes"], int) and document["votes"] > 0
+    assert isinstance(document["seconds"], float) and document["seconds"] >= 0
+    assert document["groups"]
+    clustered = set()
+    for group in document["groups"]:
+        assert isinstance(group["id"], int)
+        assert all(isinstance(p, int) for p in group["participants"])
+        clustered.update(group["participants"])
+        for rep in group["representative"]:
+            assert isinstance(rep["statement"], int)
+            assert rep["direction"] in ("agree", "disagree")
+            assert isinstance(rep["score"], float)
+    assert len(clustered) == sum(len(g["participants"]) for g in document["groups"])
+    assert all(isinstance(s, int) for s in document["consensus"])
+    assert len(document["bridging"]) == document["statements"]
+    for item in document["bridging"]:
+        assert isinstance(item["statement"], int) and isinstance(item["score"], float)
+    scores = [item["score"] for item in document["bridging"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_plain_summary_without_json(polis_dir, capsys):
+    assert main(["--polis", str(polis_dir)]) == 0
+    assert "participants" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("setup", ["missing", "no_votes", "bad_columns"])
+def test_bad_input_exits_2_with_a_message(tmp_path, capsys, setup):
+    folder = tmp_path / "export"
+    if setup != "missing":
+        folder.mkdir()
+        (folder / "comments.csv").write_text("comment-id,moderated\n1,1\n")
+    if setup == "bad_columns":
+        (folder / "votes.csv").write_text("voter,comment,vote\n1,1,1\n")
+    assert main(["--polis", str(folder), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("groundswell analyse: ")
+    assert "Traceback" not in captured.err
+
+
+def test_usage_error_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    assert "--polis" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""Demo content: fictional organisations, members and projects that show Groundswell at work."""
