@@ -1,6 +1,6 @@
 """Groundswell's analysis against red-dwarf (PyPI ``red-dwarf``), speed and agreement with Pol.is.
 
-For each real Pol.is conversation in /work/shared/data/polis and a synthetic 10k x 1k planted
+For each real Pol.is conversation in data/polis and a synthetic 10k x 1k planted
 conversation, both implementations start from the same deduplicated vote list (latest vote per
 participant and statement) and the same moderated-out statements. Each (method, dataset) runs in
 its own subprocess so peak memory (ru_maxrss) belongs to that method alone.
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-POLIS = Path("/work/shared/data/polis")
+POLIS = Path(__file__).resolve().parents[1] / "data" / "polis"
 REAL = ["15-per-hour-seattle", "brexit-consensus", "london.youth.policing", "vtaiwan.uberx"]
 SYNTHETIC = "synthetic-10k-1k"
 

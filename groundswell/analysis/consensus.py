@@ -46,7 +46,7 @@ def select_consensus(
 ) -> Consensus:
     """The ``pick_max`` statements with the highest group-informed consensus.
 
-    A statement is listed for agreement only if a majority of every group agrees with it
+    A statement is listed for agreement only if a majority of every group that saw it agrees
     (smoothed rate above 1/2), and likewise for disagreement.
     """
     na, nd, ns = (
@@ -56,8 +56,11 @@ def select_consensus(
     m = agree_scores.shape[0]
     if eligible is None:
         eligible = np.ones(m, dtype=bool)
-    every_agrees = eligible & ((na + 1) / (ns + 2) > 0.5).all(axis=0)
-    every_disagrees = eligible & ((nd + 1) / (ns + 2) > 0.5).all(axis=0)
+    # A group that has not seen a statement cannot object to it, so it does not block it.
+    unseen = ns == 0
+    seen_somewhere = (~unseen).any(axis=0)
+    every_agrees = eligible & seen_somewhere & (((na + 1) / (ns + 2) > 0.5) | unseen).all(axis=0)
+    every_disagrees = eligible & seen_somewhere & (((nd + 1) / (ns + 2) > 0.5) | unseen).all(axis=0)
 
     def top(mask: np.ndarray, scores: np.ndarray) -> tuple[object, ...]:
         ranked = rank_by_score(scores, statement_ids, np.flatnonzero(mask))[:pick_max]

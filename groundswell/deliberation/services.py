@@ -21,7 +21,7 @@ from groundswell.deliberation.models import (
     VoteValue,
 )
 from groundswell.projects.models import Project
-from groundswell.projects.permissions import Action, can
+from groundswell.projects.permissions import Action, ProjectRole, can, project_role
 from groundswell.projects.services import participant_join
 
 # Votes arriving within this window share one recompute.
@@ -87,7 +87,8 @@ def statement_moderate(*, statement: Statement, by, accept: bool) -> Statement:
 def vote_cast(*, statement: Statement, user, value: int) -> Vote:
     """Record or change a vote. A double submit, even a concurrent one, leaves one row."""
     project = statement.project
-    if not can(user=user, action=Action.CONTRIBUTE, project=project):
+    role = project_role(user=user, project=project)
+    if not can(user=user, action=Action.CONTRIBUTE, project=project, role=role):
         raise PermissionDenied("You cannot vote in this project at the moment.")
     if statement.status != StatementStatus.ACCEPTED:
         raise ValidationError("That statement is not open for voting.")
@@ -101,18 +102,27 @@ def vote_cast(*, statement: Statement, user, value: int) -> Vote:
         perspective=user.role,
         updated_at=timezone.now(),
     )
-    with transaction.atomic():
-        # INSERT … ON CONFLICT DO UPDATE on both SQLite and PostgreSQL: no race between
-        # "does a vote exist" and "write it".
-        Vote.objects.bulk_create(
-            [vote],
-            update_conflicts=True,
-            unique_fields=["statement", "voter"],
-            update_fields=["value", "perspective", "updated_at"],
-        )
-        participant_join(project=project, user=user)
+    if role == ProjectRole.MEMBER:
+        # Already a participant (that is what MEMBER means): the upsert alone is one statement,
+        # atomic by itself, so the common case needs no transaction around it.
+        _vote_upsert(vote)
+    else:
+        with transaction.atomic():
+            _vote_upsert(vote)
+            participant_join(project=project, user=user)
     analysis_request(project_id=project.pk)
     return vote
+
+
+def _vote_upsert(vote: Vote) -> None:
+    # INSERT … ON CONFLICT DO UPDATE on both SQLite and PostgreSQL: no race between
+    # "does a vote exist" and "write it".
+    Vote.objects.bulk_create(
+        [vote],
+        update_conflicts=True,
+        unique_fields=["statement", "voter"],
+        update_fields=["value", "perspective", "updated_at"],
+    )
 
 
 def idea_create(
@@ -167,13 +177,24 @@ def analysis_request(*, project_id: int) -> None:
     def enqueue() -> None:
         from groundswell.deliberation.tasks import recompute_analysis
 
-        with contextlib.suppress(IntegrityError):  # a concurrent request created it
-            AnalysisSnapshot.objects.get_or_create(project_id=project_id)
+        # In a burst of votes the flag is almost always set already: one read, and no write
+        # (an UPDATE that matches nothing still costs a round trip and, on SQLite, the write lock).
+        pending = (
+            AnalysisSnapshot.objects.filter(project_id=project_id)
+            .values_list("pending", flat=True)
+            .first()
+        )
+        if pending:
+            return  # a recompute is already queued and will see these votes
+        if pending is None:
+            # A concurrent request may have created it; the savepoint keeps a transaction usable.
+            with contextlib.suppress(IntegrityError), transaction.atomic():
+                AnalysisSnapshot.objects.create(project_id=project_id)
         claimed = AnalysisSnapshot.objects.filter(project_id=project_id, pending=False).update(
             pending=True
         )
         if not claimed:
-            return  # a recompute is already queued and will see these votes
+            return  # another request claimed it between our read and our update
         task = recompute_analysis
         if task.get_backend().supports_defer:
             task = task.using(run_after=timezone.now() + ANALYSIS_DEBOUNCE)

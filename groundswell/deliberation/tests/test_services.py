@@ -160,3 +160,29 @@ def test_votes_committed_while_a_recompute_is_queued_do_not_queue_another(
         services.vote_cast(statement=statement, user=service_user, value=-1)
     assert len(default_task_backend.results) == 1
     assert AnalysisSnapshot.objects.get(project=project).pending is True
+
+
+def test_a_recompute_warm_starts_from_the_previous_result(project, host_admin):
+    from groundswell.deliberation import analysis
+
+    analysis._PREVIOUS.clear()  # ids are reused between tests; start this one cold
+    statements = [
+        services.statement_create(project=project, author=host_admin, text=f"S{i}")
+        for i in range(6)
+    ]
+    voters = [factories.UserFactory(role="practitioner") for _ in range(12)]
+    rng = random.Random(5)
+    for i, voter in enumerate(voters):
+        for j, statement in enumerate(statements):
+            value = (1 if i % 2 else -1) if j < 3 else 1
+            services.vote_cast(
+                statement=statement, user=voter, value=-value if rng.random() < 0.1 else value
+            )
+    first = analysis.compute_snapshot(project_id=project.pk)
+    late = factories.UserFactory(role="service_user")
+    services.vote_cast(statement=statements[0], user=late, value=1)
+    second = analysis.compute_snapshot(project_id=project.pk)
+    assert first["warm_start"] is False
+    assert second["warm_start"] is True
+    assert second["votes"] == first["votes"] + 1
+    assert len(second["groups"]) == len(first["groups"])
