@@ -27,6 +27,17 @@ def _fast_and_quiet(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The page cache must not carry pages from one test into the next: a fresh local-memory
+    # cache per test (the database cache's table is not in the test database anyway).
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "groundswell-tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

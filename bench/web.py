@@ -9,22 +9,21 @@ Builds a fresh database (SQLite in a temporary GROUNDSWELL_VAR_DIR, or PostgreSQ
 from a small threaded client. Each page gets its median and p95 latency and the ratio of its
 median to the median of /healthz, the trivial view, measured in the same run. The pages are
 interleaved over a few rounds so that drift in machine load falls on all of them alike.
+Anonymous pages are mostly answered by the page cache (groundswell/core/pagecache.py), so two
+uncached figures follow: "cold", an anonymous request made right after a change (the bench bumps
+the site's page-cache version before each one, as a new contribution would), and "logged in",
+a member's request (members are never served cached pages).
 `--write` replaces this database's block in docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import platform
 import random
 import re
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -34,9 +33,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs" / "benchmarks.md"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+from common import (
+    DOCS,
+    ROOT,
+    bench_env,
+    database_version,
+    free_port,
+    get,
+    machine,
+    recreate_postgres_database,
+    request,
+    start_server,
+)
+
 PG_DATABASE = "gs_bench"
 SLUG = "bench-care-at-home"
 COMMON_WORD = "care"
@@ -106,34 +115,6 @@ class Text:
 
 
 # --- environment and data ---------------------------------------------------------------------
-
-
-def bench_env(database: str, var_dir: Path) -> dict[str, str]:
-    url = (
-        f"sqlite:///{var_dir / 'groundswell.sqlite3'}"
-        if database == "sqlite"
-        else f"{PG_SERVER}/{PG_DATABASE}"
-    )
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "GROUNDSWELL_VAR_DIR": str(var_dir),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-        "GROUNDSWELL_PLAIN_STATIC": "false",
-        "GROUNDSWELL_FAST_HASHER": "false",
-        "LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "groundswell.settings",
-    }
-
-
-def recreate_postgres_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
 
 
 @dataclass
@@ -370,50 +351,9 @@ def fill(*, contributions: int, comments: int, users: int, seed: int = 7) -> Fix
 # --- server and client ------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def get(port: int, path: str) -> tuple[int, bytes, float]:
-    """One GET on a fresh connection (gunicorn's sync workers close after each response)."""
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers={"Host": "127.0.0.1", "Accept-Encoding": "identity"})
-        response = conn.getresponse()
-        body = response.read()
-    finally:
-        conn.close()
-    return response.status, body, time.perf_counter() - started
-
-
-def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
-    groundswell = Path(sys.executable).parent / "groundswell"
-    with log.open("ab") as out:
-        server = subprocess.Popen(
-            [str(groundswell), "serve", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)],
-            env=env,
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped; see {log}")
-        try:
-            if get(port, "/healthz")[0] == 200:
-                return server
-        except OSError:
-            pass
-        time.sleep(0.2)
-    server.terminate()
-    raise SystemExit(f"the server did not answer /healthz within 120 s; see {log}")
-
-
-def hammer(port: int, path: str, n: int, concurrency: int) -> tuple[list[float], float]:
+def hammer(
+    port: int, path: str, n: int, concurrency: int, cookie: str = ""
+) -> tuple[list[float], float]:
     """n requests from `concurrency` threads; latencies in seconds and the wall time."""
     latencies: list[float] = []
     lock = threading.Lock()
@@ -426,7 +366,9 @@ def hammer(port: int, path: str, n: int, concurrency: int) -> tuple[list[float],
                 if remaining[0] <= 0 or errors:
                     return
                 remaining[0] -= 1
-            status, _, seconds = get(port, path)
+            status, _, seconds = (
+                request(port, path, headers={"Cookie": cookie}) if cookie else get(port, path)
+            )
             with lock:
                 if status != 200:
                     errors.append(f"{path} answered {status}")
@@ -451,6 +393,8 @@ class Page:
     queries: int = 0
     latencies: list[float] | None = None
     busy: float = 0.0
+    cold: list[float] | None = None
+    member: list[float] | None = None
 
     @property
     def median_ms(self) -> float:
@@ -459,6 +403,14 @@ class Page:
     @property
     def p95_ms(self) -> float:
         return 1000 * statistics.quantiles(self.latencies, n=20, method="inclusive")[18]
+
+    @property
+    def cold_ms(self) -> float:
+        return 1000 * statistics.median(self.cold)
+
+    @property
+    def member_ms(self) -> float:
+        return 1000 * statistics.median(self.member)
 
     @property
     def per_second(self) -> float:
@@ -493,6 +445,7 @@ _MATCHES = re.compile(rb'<p role="status">([\d,]+) contribution')
 
 def inspect_pages(pages: list[Page]) -> None:
     """Count each page's SQL queries in-process, and how many contributions a list matched."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -500,11 +453,13 @@ def inspect_pages(pages: list[Page]) -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     for page in pages:
         client.get(page.path)  # the first request warms caches, as the warm-up does over HTTP
+        cache.clear()  # render the page again rather than read its cached copy
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page.path)
         if response.status_code != 200:
             raise SystemExit(f"{page.path} answered {response.status_code}")
-        page.queries = len(queries)
+        # The page's own queries: the database cache's reads and writes are left out.
+        page.queries = sum("groundswell_cache" not in q["sql"] for q in queries.captured_queries)
         found = _MATCHES.search(response.content)
         page.matches = found.group(1).decode() if found else ""
 
@@ -512,46 +467,58 @@ def inspect_pages(pages: list[Page]) -> None:
 # --- report -----------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, str]:
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        cpu = platform.processor()
-    return {
-        "nproc": str(os.cpu_count()),
-        "uname": " ".join(part for part in platform.uname() if part),
-        "cpu": cpu,
-        "python": platform.python_version(),
-    }
-
-
-def database_version(database: str) -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if database == "sqlite":
-            cursor.execute("SELECT sqlite_version()")
-            return f"SQLite {cursor.fetchone()[0]}"
-        cursor.execute("SHOW server_version")
-        return f"PostgreSQL {cursor.fetchone()[0]}"
-
-
 def table(pages: list[Page]) -> str:
     ceiling = pages[0].median_ms
     lines = [
-        "| Page | Matches | SQL queries | Median ms | p95 ms | Median ÷ /healthz | req/s |",
-        "|---|--:|--:|--:|--:|--:|--:|",
+        "| Page | Matches | SQL queries | Median ms | p95 ms | Median ÷ /healthz | req/s "
+        "| Cold ms (÷ /healthz) | Logged in ms (÷ /healthz) |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for p in pages:
         lines.append(
             f"| {p.name} | {p.matches or '—'} | {p.queries} | {p.median_ms:.1f} | "
-            f"{p.p95_ms:.1f} | {p.median_ms / ceiling:.1f}x | {p.per_second:.0f} |"
+            f"{p.p95_ms:.1f} | {p.median_ms / ceiling:.1f}x | {p.per_second:.0f} | "
+            f"{p.cold_ms:.1f} ({p.cold_ms / ceiling:.0f}x) | "
+            f"{p.member_ms:.1f} ({p.member_ms / ceiling:.0f}x) |"
         )
     return "\n".join(lines)
+
+
+def member_cookie() -> str:
+    """A logged-in session for a member of the project, made directly in the session store."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from groundswell.people.models import User
+
+    user = User.objects.get(username="member1")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def measure_uncached(port: int, pages: list[Page], n: int, concurrency: int, cookie: str) -> None:
+    """Cold anonymous requests (one at a time, each after a version bump), then a member's."""
+    from django.db import connections
+
+    from groundswell.core.pagecache import page_cache_bump
+
+    for page in pages:
+        page.cold = []
+        for _ in range(n):
+            page_cache_bump(scope="site")  # outside a transaction: bumps at once
+            status, _, seconds = get(port, page.path)
+            if status != 200:
+                raise SystemExit(f"{page.path} answered {status}")
+            page.cold.append(seconds)
+    connections.close_all()
+    for page in pages:
+        hammer(port, page.path, max(n // 10, 3), concurrency, cookie)
+        page.member, _ = hammer(port, page.path, n, concurrency, cookie)
 
 
 def report(args, fixture: Fixture, pages: list[Page], db_version: str) -> str:
@@ -571,7 +538,9 @@ def report(args, fixture: Fixture, pages: list[Page], db_version: str) -> str:
             f"- Data: {fixture.contributions:,} contributions, {fixture.comments:,} comments, "
             f"{fixture.users} users in one public project (filled in {fixture.seconds:.0f} s)",
             f"- {args.requests} timed requests per page in {args.rounds} interleaved rounds, "
-            f"after {args.warmup} warm-up requests each",
+            f"after {args.warmup} warm-up requests each; then {args.uncached} cold anonymous "
+            "requests per page, one at a time, each right after a page-cache version bump, and "
+            f"{args.uncached} requests per page from a logged-in member",
             "",
             table(pages),
             "",
@@ -608,6 +577,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=30, help="untimed requests per page")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument(
+        "--uncached", type=int, default=60, help="cold and logged-in requests per page"
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2 to 4)")
     parser.add_argument("--concurrency", type=int, default=2, help="client threads")
     parser.add_argument("--keep", action="store_true", help="keep the var dir and the server log")
@@ -615,11 +587,11 @@ def main() -> int:
     args = parser.parse_args()
 
     var_dir = Path(tempfile.mkdtemp(prefix="gs-bench-web-"))
-    env = bench_env(args.database, var_dir)
+    env = bench_env(args.database, var_dir, PG_DATABASE)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     if args.database == "postgres":
-        recreate_postgres_database()
+        recreate_postgres_database(PG_DATABASE)
 
     import django
     from django.contrib.staticfiles.storage import staticfiles_storage
@@ -641,6 +613,7 @@ def main() -> int:
     pages = pages_for(fixture)
     inspect_pages(pages)
     db_version = database_version(args.database)
+    cookie = member_cookie()
     from django.db import connections
 
     connections.close_all()
@@ -659,6 +632,8 @@ def main() -> int:
                 latencies, busy = hammer(port, page.path, per_round, args.concurrency)
                 page.latencies.extend(latencies)
                 page.busy += busy
+        print("cold and logged-in requests…", file=sys.stderr)
+        measure_uncached(port, pages, args.uncached, args.concurrency, cookie)
     finally:
         server.terminate()
         server.wait(timeout=30)

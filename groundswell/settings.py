@@ -206,6 +206,8 @@ CACHES = {
     else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "groundswell_cache",
+        # Cached anonymous pages and rate-limit counters; culled a third at a time when full.
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
     }
 }
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from groundswell.contributions.models import Attribution, LinkRelation
+from groundswell.core.widgets import Select
 from groundswell.people.perspectives import Role, Sector
 
 
@@ -54,12 +55,12 @@ class LinkForm(forms.Form):
 
 class FilterForm(forms.Form):
     q = forms.CharField(required=False, max_length=200, label="Search")
-    kind = forms.ChoiceField(required=False, label="Kind")
+    kind = forms.ChoiceField(required=False, label="Kind", widget=Select)
     sector = forms.ChoiceField(
-        required=False, choices=[("", "Any sector"), *Sector.choices], label="Sector"
+        required=False, choices=[("", "Any sector"), *Sector.choices], label="Sector", widget=Select
     )
     author_role = forms.ChoiceField(
-        required=False, choices=[("", "Anyone"), *Role.choices], label="Written by"
+        required=False, choices=[("", "Anyone"), *Role.choices], label="Written by", widget=Select
     )
 
     def __init__(self, *args, kinds, **kwargs):

@@ -16,6 +16,7 @@ from groundswell.contributions.models import (
     LinkRelation,
     Status,
 )
+from groundswell.core.pagecache import page_cache_bump, project_scope
 from groundswell.projects.models import Project
 from groundswell.projects.permissions import Action, can
 from groundswell.projects.services import participant_join
@@ -96,6 +97,7 @@ def contribution_create(
         contribution.save()
         remember_protected_author(contribution, author=author, object_kind="contribution")
         participant_join(project=project, user=author)
+        _pages_changed(project)
     return contribution
 
 
@@ -104,7 +106,15 @@ def contribution_withdraw(*, contribution: Contribution, by) -> Contribution:
         raise PermissionDenied("Only the author can withdraw a contribution.")
     contribution.status = Status.WITHDRAWN
     contribution.save(update_fields=["status"])
+    _pages_changed(contribution.project)
     return contribution
+
+
+def _pages_changed(project: Project, *, browse: bool = True) -> None:
+    """The project's pages, and the cross-project list, show this change once it commits."""
+    page_cache_bump(scope=project_scope(project.slug))
+    if browse:
+        page_cache_bump(scope="browse")
 
 
 def is_author(*, item: Contribution | Comment, user) -> bool:
@@ -138,6 +148,7 @@ def comment_create(
         remember_protected_author(comment, author=author, object_kind="comment")
         Contribution.objects.filter(pk=contribution.pk).update(comment_count=F("comment_count") + 1)
         participant_join(project=contribution.project, user=author)
+        _pages_changed(contribution.project)  # the lists show comment counts
     return comment
 
 
@@ -162,4 +173,5 @@ def link_create(
     )
     if not created:
         raise ValidationError({"target": "Those two are already linked that way."})
+    _pages_changed(source.project, browse=False)
     return link

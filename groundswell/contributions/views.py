@@ -12,12 +12,14 @@ from groundswell.contributions.forms import CommentForm, ContributionForm, Filte
 from groundswell.contributions.kinds import all_kinds, get_kind
 from groundswell.contributions.models import Comment
 from groundswell.core.forms import add_service_errors
+from groundswell.core.pagecache import cache_page_for_anonymous, project_scopes
 from groundswell.core.pagination import paginate
 from groundswell.projects.permissions import Action, project_get_for_user
 from groundswell.projects.selectors import project_participation
 from groundswell.projects.views import project_page_context
 
 
+@cache_page_for_anonymous(project_scopes)
 def project_detail(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user)
     context = project_page_context(request, project)
@@ -48,12 +50,14 @@ def _list(request, *, project=None):
     }
 
 
+@cache_page_for_anonymous(project_scopes)
 def contribution_list(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user)
     context = {**project_page_context(request, project), **_list(request, project=project)}
     return render(request, "contributions/list.html", context)
 
 
+@cache_page_for_anonymous(lambda: ["browse"])
 def contribution_browse(request):
     return render(request, "contributions/list.html", _list(request))
 
@@ -104,6 +108,7 @@ def contribute(request, slug: str, kind: str):
     )
 
 
+@cache_page_for_anonymous(project_scopes)
 def contribution_detail(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user)
     contribution = selectors.contribution_get(project=project, pk=pk)

@@ -31,6 +31,7 @@ from groundswell.contributions.models import (
     ProtectedAuthorKey,
 )
 from groundswell.contributions.services import comment_create, contribution_create, link_create
+from groundswell.core.pagecache import page_cache_bump
 from groundswell.deliberation.analysis import compute_snapshot
 from groundswell.deliberation.models import AnalysisSnapshot
 from groundswell.deliberation.polis import polis_import
@@ -96,6 +97,7 @@ def demo_load(*, stdout: TextIO | None = None, reset: bool = False) -> DemoSumma
         else:
             demo_delete()  # leftovers of a demo whose projects were deleted by hand
         summary = _Loader(say=say).load()
+        page_cache_bump(scope="site")  # the loader backdates and adjusts rows after the services
     return summary
 
 
@@ -118,6 +120,7 @@ def demo_delete() -> int:
     projects.delete()
     orgs.delete()
     User.objects.filter(pk__in=[u.pk for u in users]).delete()
+    page_cache_bump(scope="site")
     return n_projects
 
 

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from groundswell.core.pagecache import page_cache_bump
 from groundswell.core.slugs import unique_slug
 from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
 from groundswell.organisations.tasks import send_organisation_invite
@@ -30,6 +31,7 @@ def organisation_update(*, organisation: Organisation, by, **fields) -> Organisa
         setattr(organisation, name, value)
     organisation.full_clean()
     organisation.save(update_fields=list(fields))
+    page_cache_bump(scope="site")  # hosts' names on project pages and cards
     return organisation
 
 
@@ -88,6 +90,7 @@ def organisation_set_verified(*, organisation: Organisation, by, verified: bool)
         raise PermissionDenied("Only site staff can verify organisations.")
     organisation.verified = verified
     organisation.save(update_fields=["verified"])
+    page_cache_bump(scope="site")  # the Verified badge on project pages
     return organisation
 
 

@@ -1,3 +1,4 @@
+from groundswell.core.pagecache import page_cache_bump
 from groundswell.people.models import User
 
 PROFILE_FIELDS = ("display_name", "bio", "role", "sector", "region", "pseudonym")
@@ -11,4 +12,6 @@ def profile_update(*, user: User, **fields) -> User:
         setattr(user, name, value)
     user.full_clean(exclude=["password", "username", "email"])
     user.save(update_fields=list(fields))
+    # Names appear in bylines and as hosts everywhere; roles in the participation tables.
+    page_cache_bump(scope="site")
     return user

@@ -8,11 +8,12 @@ from datetime import date
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
 from groundswell.organisations.models import Membership
-from groundswell.projects.models import PhaseKind, Project, Visibility
+from groundswell.projects.models import Participant, PhaseKind, Project, Visibility
 
 
 class ProjectRole(StrEnum):
@@ -64,14 +65,17 @@ def is_host_admin(*, user, project: Project) -> bool:
     ).exists()
 
 
-def project_role(*, user, project: Project) -> ProjectRole:
+def project_role(*, user, project: Project, is_participant: bool | None = None) -> ProjectRole:
+    """`is_participant`, when the caller has just read it with the project, saves a query."""
     if not user.is_authenticated:
         return ProjectRole.ANONYMOUS
     if user.is_staff:
         return ProjectRole.STAFF
     if is_host_admin(user=user, project=project):
         return ProjectRole.HOST_ADMIN
-    if project.participants.filter(user=user).exists():
+    if is_participant is None:
+        is_participant = project.participants.filter(user=user).exists()
+    if is_participant:
         return ProjectRole.MEMBER
     return ProjectRole.OUTSIDER
 
@@ -100,15 +104,23 @@ def allowed_actions(*, user, project: Project, today=None) -> set[Action]:
 
 
 def project_get_for_user(*, slug: str, user, action: Action = Action.VIEW) -> Project:
-    project = (
+    projects = (
         Project.objects.select_related("host_user", "host_organisation")
         .prefetch_related("phases")
         .filter(slug=slug)
-        .first()
     )
+    if user.is_authenticated:
+        # Read with the project rather than in a query of its own; used once, right below.
+        projects = projects.annotate(
+            viewer_is_participant=Exists(
+                Participant.objects.filter(project=OuterRef("pk"), user=user)
+            )
+        )
+    project = projects.first()
     if project is None:
         raise Http404("No such project")
-    role = project_role(user=user, project=project)
+    is_participant = project.__dict__.pop("viewer_is_participant", None)
+    role = project_role(user=user, project=project, is_participant=is_participant)
     if not can(user=user, action=Action.VIEW, project=project, role=role):
         raise Http404("No such project")
     if action != Action.VIEW and not can(user=user, action=action, project=project, role=role):

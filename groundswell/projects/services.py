@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from groundswell.core.pagecache import page_cache_bump, project_scope
 from groundswell.core.slugs import unique_slug
 from groundswell.organisations.models import Organisation
 from groundswell.organisations.selectors import organisation_is_admin
@@ -81,6 +82,7 @@ def project_create(
             for p in phases
         )
         _set_targets(project=project, targets=targets or {})
+        page_cache_bump(scope="site")  # home and the project list
     return project
 
 
@@ -110,6 +112,8 @@ def project_update(
             )
         if targets is not None:
             _set_targets(project=project, targets=targets)
+        page_cache_bump(scope="site")
+        page_cache_bump(scope=project_scope(project.slug))
     return project
 
 
@@ -123,9 +127,11 @@ def _set_targets(*, project: Project, targets: dict[str, int]) -> None:
 
 
 def participant_join(*, project: Project, user) -> Participant:
-    participant, _ = Participant.objects.get_or_create(
+    participant, joined = Participant.objects.get_or_create(
         project=project, user=user, defaults={"joined_on": timezone.localdate()}
     )
+    if joined:  # the project page counts who has taken part
+        page_cache_bump(scope=project_scope(project.slug))
     return participant
 
 
@@ -165,4 +171,5 @@ def project_join_by_invite(*, token: str, user) -> Project:
         )
         if joined:
             ProjectInvite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
+            page_cache_bump(scope=project_scope(invite.project.slug))
     return invite.project

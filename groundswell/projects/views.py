@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
+from groundswell.core.pagecache import cache_page_for_anonymous, page_cache_refuse
 from groundswell.core.pagination import paginate
 from groundswell.projects import services
 from groundswell.projects.forms import InviteLinkForm, ProjectForm
@@ -18,10 +19,12 @@ from groundswell.projects.permissions import (
 from groundswell.projects.selectors import projects_live_public, projects_visible_to
 
 
+@cache_page_for_anonymous()
 def home(request):
     return render(request, "projects/home.html", {"projects": projects_live_public()[:12]})
 
 
+@cache_page_for_anonymous()
 def project_list(request):
     page = paginate(request, projects_visible_to(user=request.user), per_page=20)
     return render(request, "projects/list.html", {"page": page})
@@ -29,6 +32,8 @@ def project_list(request):
 
 def project_page_context(request, project) -> dict:
     """What every page inside a project shows about it (header, phase, permissions)."""
+    if project.is_private:
+        page_cache_refuse(request)
     return {
         "project": project,
         "phase": current_phase(project=project),
