@@ -5,6 +5,17 @@ from groundswell.core.widgets import Select
 from groundswell.people.perspectives import Role, Sector
 
 
+def attribution_field(*, help_text: str = "") -> forms.ChoiceField:
+    """Named, pseudonymous or protected: asked the same way wherever people write."""
+    return forms.ChoiceField(
+        choices=Attribution.choices,
+        widget=forms.RadioSelect,
+        initial=Attribution.NAMED,
+        label="How should this be attributed?",
+        help_text=help_text,
+    )
+
+
 class ContributionForm(forms.Form):
     """The fields every kind shares; the kind's own fields come from its details form."""
 
@@ -15,15 +26,11 @@ class ContributionForm(forms.Form):
         required=False,
         label="Which sector is this about?",
     )
-    attribution = forms.ChoiceField(
-        choices=Attribution.choices,
-        widget=forms.RadioSelect,
-        initial=Attribution.NAMED,
-        label="How should this be attributed?",
+    attribution = attribution_field(
         help_text=(
             "Protected: nobody, not even the hosts or site staff, can see that you wrote it. "
             "Only the day is recorded, never the time, and no IP address."
-        ),
+        )
     )
 
     def __init__(self, *args, kind, **kwargs):
@@ -36,12 +43,7 @@ class CommentForm(forms.Form):
     body = forms.CharField(
         max_length=4000, label="Your comment", widget=forms.Textarea(attrs={"rows": 4})
     )
-    attribution = forms.ChoiceField(
-        choices=Attribution.choices,
-        widget=forms.RadioSelect,
-        initial=Attribution.NAMED,
-        label="How should this be attributed?",
-    )
+    attribution = attribution_field()
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 

@@ -4,10 +4,11 @@ import time
 from collections import OrderedDict
 
 import numpy as np
+from django.utils import timezone
 
 from groundswell.analysis import AnalysisResult, Comparison, VoteMatrix, analyse, bradley_terry
+from groundswell.deliberation.models import AnalysisSnapshot, Idea, Statement, StatementStatus, Vote
 from groundswell.deliberation.models import Comparison as ComparisonRow
-from groundswell.deliberation.models import Idea, Statement, StatementStatus, Vote
 
 MAP_POINTS = 1500  # participants drawn on the opinion map; the rest are summarised per group
 
@@ -180,3 +181,20 @@ def pairwise(*, project_id: int) -> list[dict]:
         for i, item in enumerate(ranking.items)
     ]
     return sorted(out, key=lambda r: -r["score"])
+
+
+def analysis_recompute(*, project_id: int) -> AnalysisSnapshot:
+    """Recompute a project's results and store them; what the background task runs."""
+    # Clear the flag first: votes that arrive while we compute queue a fresh run.
+    AnalysisSnapshot.objects.filter(project_id=project_id).update(pending=False)
+    snapshot = compute_snapshot(project_id=project_id)
+    stored, _ = AnalysisSnapshot.objects.update_or_create(
+        project_id=project_id,
+        defaults={
+            "result": snapshot,
+            "computed_at": timezone.now(),
+            "seconds": snapshot["seconds"],
+            "votes_seen": snapshot["votes"],
+        },
+    )
+    return stored

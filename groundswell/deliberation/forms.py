@@ -1,6 +1,6 @@
 from django import forms
 
-from groundswell.contributions.models import Attribution
+from groundswell.contributions.forms import attribution_field
 from groundswell.deliberation.models import DeliberationSettings, Outcome, VoteValue
 
 
@@ -11,12 +11,7 @@ class StatementForm(forms.Form):
         help_text="One short point others can agree or disagree with (up to 280 characters).",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    attribution = forms.ChoiceField(
-        choices=Attribution.choices,
-        initial=Attribution.NAMED,
-        widget=forms.RadioSelect,
-        label="How should this be attributed?",
-    )
+    attribution = attribution_field()
 
 
 class VoteForm(forms.Form):
@@ -25,12 +20,7 @@ class VoteForm(forms.Form):
 
 class IdeaForm(forms.Form):
     text = forms.CharField(max_length=200, label="Your idea", help_text="Up to 200 characters.")
-    attribution = forms.ChoiceField(
-        choices=Attribution.choices,
-        initial=Attribution.NAMED,
-        widget=forms.RadioSelect,
-        label="How should this be attributed?",
-    )
+    attribution = attribution_field()
 
 
 class ComparisonForm(forms.Form):

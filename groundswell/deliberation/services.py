@@ -48,16 +48,31 @@ def deliberation_settings_update(*, project: Project, by, **fields) -> Deliberat
     return settings
 
 
+def _require_may_add(*, project: Project, author, open_to_participants: bool, what: str) -> bool:
+    """Hosts may always add statements or ideas; participants when the phase and host allow.
+
+    Returns whether the author is a host.
+    """
+    if can(user=author, action=Action.EDIT, project=project):
+        return True
+    if not can(user=author, action=Action.CONTRIBUTE, project=project):
+        raise PermissionDenied(f"You cannot add {what} to this project at the moment.")
+    if not open_to_participants:
+        raise PermissionDenied(f"In this project only the hosts add {what}.")
+    return False
+
+
 def statement_create(
     *, project: Project, author, text: str, attribution: str = Attribution.NAMED
 ) -> Statement:
-    is_host = can(user=author, action=Action.EDIT, project=project)
-    if not is_host:
-        if not can(user=author, action=Action.CONTRIBUTE, project=project):
-            raise PermissionDenied("You cannot add statements to this project at the moment.")
-        if not deliberation_settings(project=project).participants_may_add_statements:
-            raise PermissionDenied("In this project only the hosts add statements.")
-    pre_moderated = deliberation_settings(project=project).moderation == Moderation.PRE
+    settings = deliberation_settings(project=project)
+    is_host = _require_may_add(
+        project=project,
+        author=author,
+        open_to_participants=settings.participants_may_add_statements,
+        what="statements",
+    )
+    pre_moderated = settings.moderation == Moderation.PRE
     statement = Statement(
         project=project,
         text=" ".join(text.split()),
@@ -128,12 +143,12 @@ def _vote_upsert(vote: Vote) -> None:
 def idea_create(
     *, project: Project, author, text: str, attribution: str = Attribution.NAMED
 ) -> Idea:
-    is_host = can(user=author, action=Action.EDIT, project=project)
-    if not is_host:
-        if not can(user=author, action=Action.CONTRIBUTE, project=project):
-            raise PermissionDenied("You cannot add ideas to this project at the moment.")
-        if not deliberation_settings(project=project).participants_may_add_ideas:
-            raise PermissionDenied("In this project only the hosts add ideas.")
+    _require_may_add(
+        project=project,
+        author=author,
+        open_to_participants=deliberation_settings(project=project).participants_may_add_ideas,
+        what="ideas",
+    )
     idea = Idea(project=project, text=" ".join(text.split()))
     attribute(idea, author=author, attribution=attribution)
     idea.full_clean()

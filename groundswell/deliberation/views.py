@@ -126,7 +126,6 @@ def statement_moderate(request, slug: str, pk: int):
 @login_required
 def compare(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
-    idea_form = IdeaForm()
     if request.method == "POST":
         form = ComparisonForm(request.POST)
         if form.is_valid():
@@ -142,16 +141,7 @@ def compare(request, slug: str):
                 messages.error(request, " ".join(error.messages))
             return redirect("deliberation:compare", slug=slug)
         messages.error(request, "Choose one of the two ideas, or can't decide.")
-    return render(
-        request,
-        "deliberation/compare.html",
-        {
-            **project_page_context(request, project),
-            "pair": selectors.idea_pair(project=project),
-            "settings": services.deliberation_settings(project=project),
-            "idea_form": idea_form,
-        },
-    )
+    return render(request, "deliberation/compare.html", _compare_context(request, project))
 
 
 @login_required
@@ -167,13 +157,17 @@ def idea_add(request, slug: str):
         else:
             messages.success(request, "Your idea is in the pool.")
             return redirect("deliberation:compare", slug=slug)
-    context = {
+    context = _compare_context(request, project, idea_form=form)
+    return render(request, "deliberation/compare.html", context, status=400)
+
+
+def _compare_context(request, project, *, idea_form=None) -> dict:
+    return {
         **project_page_context(request, project),
         "pair": selectors.idea_pair(project=project),
         "settings": services.deliberation_settings(project=project),
-        "idea_form": form,
+        "idea_form": idea_form or IdeaForm(),
     }
-    return render(request, "deliberation/compare.html", context, status=400)
 
 
 def results(request, slug: str):

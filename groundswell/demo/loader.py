@@ -32,8 +32,7 @@ from groundswell.contributions.models import (
 )
 from groundswell.contributions.services import comment_create, contribution_create, link_create
 from groundswell.core.pagecache import page_cache_bump
-from groundswell.deliberation.analysis import compute_snapshot
-from groundswell.deliberation.models import AnalysisSnapshot
+from groundswell.deliberation.analysis import analysis_recompute
 from groundswell.deliberation.polis import polis_import
 from groundswell.deliberation.services import (
     comparison_record,
@@ -434,17 +433,7 @@ class _Loader:
 
     def _analyse(self, project: Project) -> None:
         # Computed now rather than by the worker, so the results page is ready when the demo is.
-        snapshot = compute_snapshot(project_id=project.pk)
-        AnalysisSnapshot.objects.update_or_create(
-            project=project,
-            defaults={
-                "result": snapshot,
-                "computed_at": timezone.now(),
-                "seconds": snapshot["seconds"],
-                "votes_seen": snapshot["votes"],
-                "pending": False,
-            },
-        )
+        analysis_recompute(project_id=project.pk)
 
     def _at(self, day, *, hour: int = 0, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), tzinfo=timezone.get_current_timezone())
