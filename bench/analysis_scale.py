@@ -6,7 +6,7 @@ runs: groups, representative statements, consensus, and both bridging scores (la
 perspective bridging over a made-up two-role perspective label). Each size runs in its own
 subprocess so the peak RSS (ru_maxrss) is that analysis's own; generation is not timed.
 
-    nice -n 10 .venv/bin/python bench/analysis_scale.py --repeats 3
+    nice -n 5 .venv/bin/python bench/analysis_scale.py --repeats 3
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ RSS of the worker process and its RSS before the analysis, and the adjusted Rand
 groups against Pol.is's own ``group-id`` (real data, over participants clustered by both) or
 against the planted groups (synthetic).
 
-    nice -n 10 .venv/bin/python bench/analysis_vs_reddwarf.py --repeats 5
+    nice -n 5 .venv/bin/python bench/analysis_vs_reddwarf.py --repeats 5
 """
 
 from __future__ import annotations

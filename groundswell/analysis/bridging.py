@@ -14,6 +14,7 @@ b_statement keeps only the support shared across the axes; it is the bridging sc
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -74,10 +75,13 @@ def perspective_bridging(
 def perspective_bridging_prepared(
     *, prepared: PreparedVotes, perspectives: Sequence[str | None]
 ) -> PerspectiveBridging:
-    labels_in = np.asarray(["" if p is None else str(p) for p in perspectives], dtype=object)
+    labels_in = np.asarray(perspectives)
+    if labels_in.dtype.kind != "U":
+        # Anything but an array of strings may hold None (no label) or non-string labels.
+        labels_in = np.asarray(["" if p is None else str(p) for p in perspectives], dtype=str)
     if labels_in.shape != (prepared.shape[0],):
         raise ValueError("perspectives must give one label (or None) per participant")
-    names, codes = np.unique(labels_in.astype(str), return_inverse=True)
+    names, codes = np.unique(labels_in, return_inverse=True)
     codes = codes.reshape(-1)
     has_label = names != ""
     mapping = np.full(len(names), -1)
@@ -197,7 +201,7 @@ def fit_latent_bridging(
     # Σ ratings on the 0..1 scale from the ±1 values: (Σ v + N) / 2.
     ratings_sum = (float(values.data.sum(dtype=np.float64)) + total) / 2
     n_per_participant = prepared.n_votes.astype(np.float64)
-    n_per_statement = np.bincount(values.indices, minlength=m).astype(np.float64)
+    n_per_statement = prepared.n_per_statement.astype(np.float64)
     reg_participant = _ridge(
         lambda_intercept, lambda_factor, k, total / max(1, int((n_per_participant > 0).sum()))
     )
@@ -220,16 +224,16 @@ def fit_latent_bridging(
     converged = False
     iteration = 0
     for iteration in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        intercepts_u, factors_u = _half_step(
+        intercepts_u, factors_u, _ = _half_step(
             matrix_values=values, matrix_seen=seen, other_factors=factors_s,
             other_intercepts=intercepts_s, mean=mean, ridge=reg_participant,
         )  # fmt: skip
-        new_intercepts_s, factors_s = _half_step(
+        new_intercepts_s, factors_s, seen_factor_u = _half_step(
             matrix_values=values_t, matrix_seen=seen_t, other_factors=factors_u,
             other_intercepts=intercepts_u, mean=mean, ridge=reg_statement,
         )  # fmt: skip
-        # Re-estimate the global mean from the residuals, with everything else fixed.
-        seen_factor_u = np.asarray(seen_t @ factors_u.astype(np.float32), dtype=np.float64)
+        # Re-estimate the global mean from the residuals, with everything else fixed; the
+        # statement step already summed each statement's participant factors.
         interaction = float(np.sum(seen_factor_u * factors_s))
         residual = (
             ratings_sum
@@ -276,44 +280,58 @@ def _half_step(
     other_intercepts: np.ndarray,
     mean: float,
     ridge: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve for one side's (intercept, factors) with the other side held fixed.
 
     Row i's normal equations are (Σ_j y_j y_jᵀ + diag(ridge)) x_i = Σ_j (r_ij - μ - b_j) y_j
     with y_j = (1, f_j); every sum over a row's votes is one column of a sparse product.
+    Also returns Σ_j f_j per row, which the global mean's update needs.
     """
     q = other_factors.shape[1] + 1
-    design = np.column_stack([np.ones(len(other_intercepts)), other_factors])
-    upper = np.triu_indices(q)
-    products = design[:, upper[0]] * design[:, upper[1]]
-    thin = np.column_stack([products, other_intercepts[:, None] * design]).astype(np.float32)
+    upper_i, upper_j = _upper(q)
+    n_pairs = len(upper_i)
+    n_other = len(other_intercepts)
+    design = np.empty((n_other, q))
+    design[:, 0] = 1.0
+    design[:, 1:] = other_factors
+    # float32 operands, like the votes: scipy would otherwise upcast the whole sparse matrix.
+    thin = np.empty((n_other, n_pairs + q), dtype=np.float32)
+    np.multiply(design[:, upper_i], design[:, upper_j], out=thin[:, :n_pairs], casting="unsafe")
+    np.multiply(other_intercepts[:, None], design, out=thin[:, n_pairs:], casting="unsafe")
     summed = np.asarray(matrix_seen @ thin, dtype=np.float64)
-    n_pairs = len(upper[0])
     gram_flat, offset_sum = summed[:, :n_pairs], summed[:, n_pairs:]
     # Σ r y with r = (v + 1) / 2, from the ±1 values: (Σ v y + Σ y) / 2.
     net = np.asarray(matrix_values @ design.astype(np.float32), dtype=np.float64)
     seen_design = gram_flat[:, :q]  # the (0, b) products are Σ y_b
     rhs = (net + seen_design) / 2 - offset_sum - mean * seen_design
-    gram = np.zeros((summed.shape[0], q, q))
-    gram[:, upper[0], upper[1]] = gram_flat
-    gram[:, upper[1], upper[0]] = gram_flat
-    gram[:, np.arange(q), np.arange(q)] += ridge
-    solution = _solve_small(gram, rhs)
-    return solution[:, 0], solution[:, 1:]
+    solution = _solve_small(gram_flat, ridge, rhs)
+    return solution[:, 0], solution[:, 1:], seen_design[:, 1:]
 
 
-def _solve_small(matrices: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """Batched solves of symmetric positive-definite systems.
+@functools.cache
+def _upper(q: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(q)
+
+
+def _solve_small(gram_flat: np.ndarray, ridge: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Batched solves of (gram + diag(ridge)) x = rhs; ``gram_flat`` holds each symmetric
+    matrix's upper triangle, row by row.
 
     For the usual 3x3 case (intercept + two factors) an explicit adjugate is several times
     faster than ``np.linalg.solve``'s per-call set-up on small inputs; the ridge keeps every
     system well conditioned.
     """
-    if matrices.shape[1] != 3:
-        return np.linalg.solve(matrices, rhs[:, :, None])[:, :, 0]
-    a, b, c = matrices[:, 0, 0], matrices[:, 0, 1], matrices[:, 0, 2]
-    d, e, f = matrices[:, 1, 1], matrices[:, 1, 2], matrices[:, 2, 2]
-    # Cofactors of the symmetric matrix [[a b c] [b d e] [c e f]].
+    q = rhs.shape[1]
+    upper_i, upper_j = _upper(q)
+    if q != 3:
+        gram = np.empty((len(rhs), q, q))
+        gram[:, upper_i, upper_j] = gram_flat
+        gram[:, upper_j, upper_i] = gram_flat
+        gram[:, np.arange(q), np.arange(q)] += ridge
+        return np.linalg.solve(gram, rhs[:, :, None])[:, :, 0]
+    # The symmetric matrix [[a b c] [b d e] [c e f]].
+    a, b, c = gram_flat[:, 0] + ridge[0], gram_flat[:, 1], gram_flat[:, 2]
+    d, e, f = gram_flat[:, 3] + ridge[1], gram_flat[:, 4], gram_flat[:, 5] + ridge[2]
     c00, c01, c02 = d * f - e * e, c * e - b * f, b * e - c * d
     c11, c12, c22 = a * f - c * c, b * c - a * e, a * d - b * b
     det = a * c00 + b * c01 + c * c02

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from groundswell.analysis.kmeans import weighted_kmeans
+from groundswell.analysis.kmeans import weighted_kmeans, weighted_kmeans_each_k
 
 MIN_VOTES = 7
 GREEDY_N = 15
@@ -90,7 +90,7 @@ def cluster_participants(
     base-cluster grouping, from the previous result's centres and from seeded k-means++
     restarts. Where base clusters straddle a boundary this follows the data rather than the
     quantisation, and it matched Pol.is's own groups better on the real conversations (see
-    docs/benchmarks-analysis.md).
+    docs/benchmarks.md, "Opinion analysis").
 
     ``previous`` warm-starts k-means from the previous centres, keeps group ids stable
     across updates and applies Pol.is's k-smoothing.
@@ -252,28 +252,26 @@ def _group_base_clusters(
     if top_k < 2:
         return groupings, silhouettes
     distances = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
-    for k in range(2, top_k + 1):
-        init = previous_centres
-        if init is not None and len(init) != k:
-            init = None
-        groupings[k] = _weighted_kmeans_labels(
-            centres=centres, weights=weights, k=k, seed=seed, init=init
-        )
-        silhouettes[k] = _silhouette(distances=distances, labels=groupings[k])
-    return groupings, silhouettes
-
-
-def _weighted_kmeans_labels(
-    *, centres: np.ndarray, weights: np.ndarray, k: int, seed: int, init: np.ndarray | None
-) -> np.ndarray:
+    ks = list(range(2, top_k + 1))
+    # A k that matches the previous result starts from its centres; the rest from k-means++.
     # At most ~100 base clusters: restarts are cheap, and a poor local optimum would distort
     # the silhouette that chooses k.
-    fit = weighted_kmeans(
-        points=centres, weights=weights, k=k, seed=seed, init=init, n_init=10, tol=1e-8
-    )
-    # Renumber densely: k-means can leave a cluster empty.
-    _, dense = np.unique(fit.labels, return_inverse=True)
-    return dense.reshape(-1).astype(np.int32)
+    warm_k = len(previous_centres) if previous_centres is not None else 0
+    fits = weighted_kmeans_each_k(
+        points=centres, weights=weights, ks=[k for k in ks if k != warm_k], seed=seed,
+        n_init=10, tol=1e-8,
+    )  # fmt: skip
+    if warm_k in ks:
+        fits[warm_k] = weighted_kmeans(
+            points=centres, weights=weights, k=warm_k, seed=seed, init=previous_centres,
+            n_init=10, tol=1e-8,
+        )  # fmt: skip
+    for k in ks:
+        # Renumber densely: k-means can leave a cluster empty.
+        _, dense = np.unique(fits[k].labels, return_inverse=True)
+        groupings[k] = dense.reshape(-1).astype(np.int32)
+        silhouettes[k] = _silhouette(distances=distances, labels=groupings[k])
+    return groupings, silhouettes
 
 
 def _silhouette(*, distances: np.ndarray, labels: np.ndarray) -> float:

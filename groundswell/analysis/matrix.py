@@ -104,18 +104,25 @@ class VoteMatrix:
         s_ids, s_idx = _index(statements, statement_ids, "statement")
         n, m = len(p_ids), len(s_ids)
         key = p_idx.astype(np.int64) * m + s_idx
-        perm = (
-            np.arange(len(key)) if order is None else np.argsort(np.asarray(order), kind="stable")
-        )
-        # Reversed, np.unique's first occurrence is the latest vote; its output is sorted by
-        # key, which is exactly row-major CSR order.
-        reversed_perm = perm[::-1]
-        keys, first = np.unique(key[reversed_perm], return_index=True)
-        chosen = reversed_perm[first]
-        rows = keys // m
-        cols = (keys % m).astype(np.int32)
+        if order is None and _strictly_increasing(key):
+            # Already one vote per cell in row-major order (e.g. read back from a CSR matrix or
+            # a query ordered by participant and statement): nothing to deduplicate or sort.
+            rows, cols, chosen_values = p_idx, s_idx.astype(np.int32), values
+        else:
+            perm = (
+                np.arange(len(key))
+                if order is None
+                else np.argsort(np.asarray(order), kind="stable")
+            )
+            # Reversed, np.unique's first occurrence is the latest vote; its output is sorted
+            # by key, which is exactly row-major CSR order.
+            reversed_perm = perm[::-1]
+            keys, first = np.unique(key[reversed_perm], return_index=True)
+            chosen_values = values[reversed_perm[first]]
+            rows = keys // m
+            cols = (keys % m).astype(np.int32)
         indptr = _indptr(np.bincount(rows, minlength=n))
-        matrix = sp.csr_matrix((values[chosen].astype(np.int8), cols, indptr), shape=(n, m))
+        matrix = sp.csr_matrix((chosen_values.astype(np.int8), cols, indptr), shape=(n, m))
         return cls(votes=matrix, participant_ids=p_ids, statement_ids=s_ids)
 
     @classmethod
@@ -155,6 +162,9 @@ def _index(
     values: np.ndarray, ids: Sequence[Any] | np.ndarray | None, what: str
 ) -> tuple[np.ndarray, np.ndarray]:
     if ids is None:
+        dense = _dense_unique(values)
+        if dense is not None:
+            return dense
         unique, inverse = np.unique(values, return_inverse=True)
         return unique, inverse.reshape(-1)
     ids = np.asarray(ids)
@@ -162,6 +172,28 @@ def _index(
     if (positions < 0).any():
         raise ValueError(f"a vote names a {what} that is not in {what}_ids")
     return ids, positions
+
+
+def _dense_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``np.unique(values, return_inverse=True)`` in linear time for integer ids that span a
+    range not much wider than their count (database keys), instead of sorting millions of
+    votes; None when the ids are not like that."""
+    if values.dtype.kind not in "iu" or values.size == 0:
+        return None
+    low, high = int(values.min()), int(values.max())
+    span = high - low + 1
+    if span > 4 * values.size + 1024:
+        return None
+    offsets = (values - low).astype(np.intp)
+    present = np.zeros(span, dtype=bool)
+    present[offsets] = True
+    rank = np.cumsum(present, dtype=np.intp) - 1
+    unique = (np.flatnonzero(present) + low).astype(values.dtype)
+    return unique, rank[offsets]
+
+
+def _strictly_increasing(values: np.ndarray) -> bool:
+    return bool(values.size < 2 or (values[1:] > values[:-1]).all())
 
 
 def align_ids(*, new_ids: np.ndarray, old_ids: np.ndarray) -> np.ndarray:

@@ -31,7 +31,7 @@ def centred_values(*, prepared: PreparedVotes) -> tuple[np.ndarray, sp.csr_matri
     """Column means over seen cells, and the centred matrix (missing cells stay zero)."""
     values = prepared.values
     m = values.shape[1]
-    counts = np.bincount(values.indices, minlength=m).astype(np.float64)
+    counts = prepared.n_per_statement.astype(np.float64)
     ones = np.ones(values.shape[0], dtype=np.float32)
     sums = np.asarray(values.T @ ones, dtype=np.float64)
     center = np.divide(sums, counts, out=np.zeros(m), where=counts > 0)

@@ -177,7 +177,8 @@ def select_representative(
             chosen.append((make(g, int(rank_by_score(by_test, statement_ids, candidates)[0])),))
             continue
         sufficient = sufficient[sufficient != best_agree] if best_agree is not None else sufficient
-        ranked = rank_by_score(metric[g], statement_ids, sufficient)
+        # Only the first pick_max can be shown; building the rest is wasted work.
+        ranked = rank_by_score(metric[g], statement_ids, sufficient)[:pick_max]
         picks = [make(g, int(j)) for j in ranked]
         if best_agree is not None:
             picks.insert(0, make(g, best_agree, as_agree=True, best=True))

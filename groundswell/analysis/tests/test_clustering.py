@@ -3,6 +3,7 @@ import pytest
 from sklearn.metrics import silhouette_score
 
 from groundswell.analysis.clustering import _silhouette, cluster_participants, select_participants
+from groundswell.analysis.kmeans import weighted_kmeans, weighted_kmeans_each_k
 
 
 @pytest.mark.parametrize(
@@ -79,3 +80,16 @@ def test_unclustered_people_get_no_group():
     result = cluster_participants(coordinates=points, clustered=clustered)
     assert (result.labels[~clustered] == -1).all()
     assert (result.labels[clustered] >= 0).all()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fits_for_every_k_at_once_equal_separate_fits(seed):
+    rng = np.random.default_rng(seed)
+    points = rng.normal(size=(100, 2))
+    weights = rng.integers(1, 20, size=100).astype(float)
+    together = weighted_kmeans_each_k(points=points, weights=weights, ks=[2, 3, 4, 5], seed=seed)
+    for k, fit in together.items():
+        alone = weighted_kmeans(points=points, weights=weights, k=k, seed=seed)
+        assert (fit.labels == alone.labels).all()
+        assert (fit.centres == alone.centres).all()
+        assert fit.inertia == alone.inertia

@@ -73,3 +73,29 @@ def test_from_dense_treats_nan_as_missing_and_zero_as_pass():
 )
 def test_align_ids(new, old, expected):
     assert align_ids(new_ids=np.array(new), old_ids=np.array(old)).tolist() == expected
+
+
+@pytest.mark.parametrize(
+    "participants",
+    [
+        np.array([10, 10, 11, 12, 12, 12]),  # dense integer ids: counted, not sorted
+        np.array([10, 10, 11, 10**12, 10**12, 10**12]),  # sparse integer ids: sorted
+        np.array(["a", "a", "b", "c", "c", "c"]),
+    ],
+)
+def test_from_triples_gives_the_same_matrix_whatever_the_input_order(participants):
+    statements = np.array([1, 2, 2, 1, 2, 3])
+    values = np.array([1, -1, 0, 1, 1, -1])
+    in_order = VoteMatrix.from_triples(
+        participants=participants, statements=statements, values=values
+    )
+    shuffled = np.random.default_rng(0).permutation(len(values))
+    out_of_order = VoteMatrix.from_triples(
+        participants=participants[shuffled],
+        statements=statements[shuffled],
+        values=values[shuffled],
+    )
+    assert in_order.participant_ids.tolist() == sorted(set(participants.tolist()))
+    assert (in_order.participant_ids == out_of_order.participant_ids).all()
+    assert (in_order.votes != out_of_order.votes).nnz == 0
+    assert in_order.votes.nnz == out_of_order.votes.nnz == 6
