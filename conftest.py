@@ -20,6 +20,7 @@ def _fast_and_quiet(settings, tmp_path):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ACCOUNT_RATE_LIMITS = False
+    settings.GROUNDSWELL_RATE_LIMITS = {}  # tests of the limits switch them on
     # pytest-django loads settings before this file runs, so GROUNDSWELL_FAST_HASHER above
     # comes too late to take effect; set the fast hasher here as well.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -90,7 +90,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "groundswell.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "groundswell.core.middleware.RejectUndecodableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -211,6 +213,29 @@ CACHES = {
     }
 }
 
+
+def env_rate(name: str, default: tuple[int, int]) -> tuple[int, int]:
+    """`COUNT/SECONDS` from the environment, e.g. "30/600"; "0/60" turns the limit off."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        count, seconds = (int(part) for part in raw.split("/"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must look like 30/600, not {raw!r}") from None
+    if count < 0 or seconds <= 0:
+        raise ImproperlyConfigured(f"{name} needs a count of 0 or more per positive seconds")
+    return count, seconds
+
+
+# Per member, counted in CACHES so they hold across processes (groundswell/core/ratelimit.py).
+# Posting: contributions, comments, links, statements, ideas, organisations, projects and
+# invitations. Voting: statement votes (web, htmx, API) and pairwise comparisons.
+GROUNDSWELL_RATE_LIMITS = {
+    "post": env_rate("RATE_LIMIT_POSTS", (30, 600)),
+    "vote": env_rate("RATE_LIMIT_VOTES", (600, 60)),
+}
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -244,14 +269,22 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 GROUNDSWELL_MAX_UPLOAD_BYTES = env_int("GROUNDSWELL_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
+# A site served over https (SITE_URL) gets secure cookies and a redirect to https by default;
+# HSTS is opt-in because it binds the domain for a long time: set SECURE_HSTS_SECONDS.
+SERVED_OVER_HTTPS = not DEBUG and SITE_URL.startswith("https://")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", SERVED_OVER_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SERVED_OVER_HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("SECURE_HSTS_SECONDS must not be negative")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_HSTS_SECONDS > 0)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
 )

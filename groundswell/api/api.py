@@ -1,10 +1,13 @@
 """JSON API under /api/v1/, thin over the same selectors and services as the web pages."""
 
+from typing import Annotated
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Query, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
+from pydantic import AfterValidator
 
 from groundswell.api.schemas import (
     ContributionOut,
@@ -15,6 +18,7 @@ from groundswell.api.schemas import (
     VoteOut,
 )
 from groundswell.contributions import selectors as contribution_selectors
+from groundswell.core.ratelimit import RateLimited, rate_limit
 from groundswell.deliberation import selectors as deliberation_selectors
 from groundswell.deliberation import services as deliberation_services
 from groundswell.projects.permissions import Action, current_phase, project_get_for_user
@@ -36,6 +40,13 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Not allowed"}, status=403)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)
@@ -87,11 +98,21 @@ def get_project(request, slug: str):
     return _project(project_get_for_user(slug=slug, user=request.user))
 
 
+def _no_nul(value: str) -> str:
+    # PostgreSQL cannot take a NUL in a query parameter: refuse it here (422), not with a 500.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+FilterText = Annotated[str, AfterValidator(_no_nul)]
+
+
 class ContributionFilters(Schema):
-    kind: str = ""
-    sector: str = ""
-    author_role: str = ""
-    q: str = ""
+    kind: FilterText = ""
+    sector: FilterText = ""
+    author_role: FilterText = ""
+    q: FilterText = ""
 
 
 @api.get("/projects/{slug}/contributions", response={200: list[ContributionOut], 404: Error})
@@ -120,8 +141,9 @@ def list_statements(request, slug: str):
 @api.post(
     "/projects/{slug}/statements/{pk}/vote",
     auth=django_auth,
-    response={200: VoteOut, 400: Error, 403: Error, 404: Error},
+    response={200: VoteOut, 400: Error, 403: Error, 404: Error, 429: Error},
 )
+@rate_limit("vote", raise_exception=True)
 def cast_vote(request, slug: str, pk: int, vote: VoteIn):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
     statement = deliberation_selectors.statement_get(project=project, pk=pk)

@@ -14,6 +14,7 @@ from groundswell.contributions.models import Comment
 from groundswell.core.forms import add_service_errors
 from groundswell.core.pagecache import cache_page_for_anonymous, project_scopes
 from groundswell.core.pagination import paginate
+from groundswell.core.ratelimit import rate_limit
 from groundswell.projects.permissions import Action, project_get_for_user
 from groundswell.projects.selectors import project_participation
 from groundswell.projects.views import project_page_context
@@ -73,6 +74,7 @@ def contribute_choose(request, slug: str):
 
 
 @login_required
+@rate_limit("post")
 def contribute(request, slug: str, kind: str):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
     kind_def = get_kind(kind)
@@ -131,6 +133,7 @@ def contribution_attachment(request, slug: str, pk: int):
 
 @login_required
 @require_POST
+@rate_limit("post")
 def comment_add(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.COMMENT)
     contribution = selectors.contribution_get(project=project, pk=pk)
@@ -160,6 +163,7 @@ def comment_add(request, slug: str, pk: int):
 
 @login_required
 @require_POST
+@rate_limit("post")
 def link_add(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.COMMENT)
     contribution = selectors.contribution_get(project=project, pk=pk)

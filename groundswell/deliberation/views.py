@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
+from groundswell.core.ratelimit import rate_limit
 from groundswell.deliberation import selectors, services
 from groundswell.deliberation.forms import (
     ComparisonForm,
@@ -50,6 +51,7 @@ def vote(request, slug: str):
 
 @login_required
 @require_POST
+@rate_limit("vote")
 def vote_cast(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
     statement = selectors.statement_get(project=project, pk=pk)
@@ -75,6 +77,7 @@ def vote_cast(request, slug: str, pk: int):
 
 @login_required
 @require_POST
+@rate_limit("post")
 def statement_add(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
     form = StatementForm(request.POST)
@@ -124,6 +127,7 @@ def statement_moderate(request, slug: str, pk: int):
 
 
 @login_required
+@rate_limit("vote")
 def compare(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
     if request.method == "POST":
@@ -146,6 +150,7 @@ def compare(request, slug: str):
 
 @login_required
 @require_POST
+@rate_limit("post")
 def idea_add(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
     form = IdeaForm(request.POST)

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
 from groundswell.core.pagination import paginate
+from groundswell.core.ratelimit import rate_limit
 from groundswell.organisations import services
 from groundswell.organisations.forms import InviteForm, OrganisationForm
 from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
@@ -34,6 +35,7 @@ def organisation_detail(request, slug: str):
 
 
 @login_required
+@rate_limit("post")
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,6 +70,7 @@ def organisation_edit(request, slug: str):
 
 
 @login_required
+@rate_limit("post")
 def organisation_members_manage(request, slug: str):
     organisation = _admin_only(request, slug)
     form = InviteForm(request.POST or None)

@@ -1,4 +1,6 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.core.ratelimit import respond_429
 from django.core.exceptions import ValidationError
 
 from groundswell.people.models import User
@@ -16,3 +18,11 @@ class AccountAdapter(DefaultAccountAdapter):
                 f"Use an e-mail address of at most {EMAIL_MAX_LENGTH} characters."
             )
         return email
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        # Too many failed log-ins for an address answer 429 with the site's page, before any
+        # password is checked: the same answer whether or not an account has that address.
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            raise ImmediateHttpResponse(respond_429(request)) from None

@@ -4,6 +4,7 @@
 or raises (404 where the member may not even know a private project exists, 403 otherwise).
 """
 
+import logging
 from datetime import date
 from enum import StrEnum
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 
 from groundswell.organisations.models import Membership
 from groundswell.projects.models import Participant, PhaseKind, Project, Visibility
+
+logger = logging.getLogger(__name__)
 
 
 class ProjectRole(StrEnum):
@@ -91,19 +94,30 @@ def current_phase(*, project: Project, today: date | None = None) -> str | None:
 def can(
     *, user, action: Action, project: Project, role: ProjectRole | None = None, today=None
 ) -> bool:
-    role = role or project_role(user=user, project=project)
-    roles, phases = RULES[(project.visibility, action)]
-    if role not in roles:
+    """Whether the user may take the action. A check that fails unexpectedly denies."""
+    try:
+        role = role or project_role(user=user, project=project)
+        roles, phases = RULES[(project.visibility, action)]
+        if role not in roles:
+            return False
+        return phases is None or current_phase(project=project, today=today) in phases
+    except Exception:
+        logger.exception("Permission check failed; denying %s on project %s", action, project.pk)
         return False
-    return phases is None or current_phase(project=project, today=today) in phases
 
 
 def allowed_actions(*, user, project: Project, today=None) -> set[Action]:
-    role = project_role(user=user, project=project)
+    try:
+        role = project_role(user=user, project=project)
+    except Exception:
+        logger.exception("Working out a role failed; no actions allowed on project %s", project.pk)
+        return set()
     return {a for a in Action if can(user=user, action=a, project=project, role=role, today=today)}
 
 
 def project_get_for_user(*, slug: str, user, action: Action = Action.VIEW) -> Project:
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it in a query
+        raise Http404("No such project")
     projects = (
         Project.objects.select_related("host_user", "host_organisation")
         .prefetch_related("phases")
@@ -120,7 +134,12 @@ def project_get_for_user(*, slug: str, user, action: Action = Action.VIEW) -> Pr
     if project is None:
         raise Http404("No such project")
     is_participant = project.__dict__.pop("viewer_is_participant", None)
-    role = project_role(user=user, project=project, is_participant=is_participant)
+    try:
+        role = project_role(user=user, project=project, is_participant=is_participant)
+    except Exception:
+        # Deny, and say no more than for a project that does not exist.
+        logger.exception("Working out a role failed; denying access to project %s", project.pk)
+        raise Http404("No such project") from None
     if not can(user=user, action=Action.VIEW, project=project, role=role):
         raise Http404("No such project")
     if action != Action.VIEW and not can(user=user, action=action, project=project, role=role):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 from groundswell.core.forms import add_service_errors
 from groundswell.core.pagecache import cache_page_for_anonymous, page_cache_refuse
 from groundswell.core.pagination import paginate
+from groundswell.core.ratelimit import rate_limit
 from groundswell.projects import services
 from groundswell.projects.forms import InviteLinkForm, ProjectForm
 from groundswell.projects.models import ProjectInvite
@@ -42,6 +43,7 @@ def project_page_context(request, project) -> dict:
 
 
 @login_required
+@rate_limit("post")
 def project_create(request):
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -96,6 +98,7 @@ def project_edit(request, slug: str):
 
 
 @login_required
+@rate_limit("post")
 def project_invites(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
     form = InviteLinkForm(request.POST or None)

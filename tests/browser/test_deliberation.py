@@ -42,6 +42,8 @@ def test_voting_with_htmx_is_one_click_per_vote(
     expect(page.locator("#vote-card")).to_contain_text("2 statements left")
     assert page.url == url_before  # swapped in place by htmx, no page load
     page.get_by_role("button", name="Disagree").click()
+    # Wait for each swap before the next click, as a person would see the new statement first.
+    expect(page.locator("#vote-card")).to_contain_text("1 statement left")
     page.get_by_role("button", name="Pass / unsure").click()
     expect(page.locator("#vote-card")).to_contain_text("You have voted on every statement")
     assert_accessible(page, "vote page, all done")

@@ -1,0 +1,92 @@
+"""Who may use each route: one table, checked against every URL pattern by a test.
+
+A key is a URL name (with its namespace), or for a route without a name its pattern; `*` matches
+anything, for whole families that one rule covers (the Django admin, django-allauth). A new route
+without an entry here fails `groundswell/core/tests/test_routes.py`, and so does a route declared
+for hosts, organisation admins, authors or staff that a plain participant can open.
+"""
+
+from enum import StrEnum
+from fnmatch import fnmatchcase
+
+
+class Rule(StrEnum):
+    PUBLIC = "public"  # anyone; inside a project, whoever may view it (private ones: insiders)
+    MEMBER = "member"  # signed in; inside a project, what the project's rules allow its members
+    INVITEE = "invitee"  # signed in and holding a live invitation token
+    AUTHOR = "author"  # only the author of the contribution
+    HOST = "host"  # the project's host admins and site staff
+    ORG_ADMIN = "org_admin"  # the organisation's admins
+    STAFF = "staff"  # site staff only
+    ALLAUTH = "allauth"  # django-allauth's account pages: log-in, sign-up, password, e-mail
+
+
+# Rules a plain participant (signed in, taking part, no rights) must never get a 200 from.
+RESTRICTED = {Rule.AUTHOR, Rule.HOST, Rule.ORG_ADMIN, Rule.STAFF}
+
+ROUTES: dict[str, Rule] = {
+    "home": Rule.PUBLIC,
+    "healthz": Rule.PUBLIC,
+    "conduct": Rule.PUBLIC,
+    "account_*": Rule.ALLAUTH,
+    # The Django admin: every page needs is_staff; logging in and out are open to anyone.
+    "admin:login": Rule.PUBLIC,
+    "admin:logout": Rule.PUBLIC,
+    "admin:*": Rule.STAFF,
+    "admin/*": Rule.STAFF,
+    # JSON API: reads follow the same project rules as the pages.
+    "api:api-root": Rule.PUBLIC,
+    "api:openapi-json": Rule.PUBLIC,
+    "api:list_projects": Rule.PUBLIC,
+    "api:get_project": Rule.PUBLIC,
+    "api:list_contributions": Rule.PUBLIC,
+    "api:get_contribution": Rule.PUBLIC,
+    "api:list_statements": Rule.PUBLIC,
+    "api:cast_vote": Rule.MEMBER,
+    "people:profile": Rule.PUBLIC,
+    "people:edit": Rule.MEMBER,
+    "organisations:list": Rule.PUBLIC,
+    "organisations:detail": Rule.PUBLIC,
+    "organisations:create": Rule.MEMBER,
+    "organisations:accept_invite": Rule.INVITEE,
+    "organisations:edit": Rule.ORG_ADMIN,
+    "organisations:members": Rule.ORG_ADMIN,
+    "organisations:set_admin": Rule.ORG_ADMIN,
+    "organisations:verify": Rule.STAFF,
+    "projects:list": Rule.PUBLIC,
+    "projects:create": Rule.MEMBER,
+    "projects:join": Rule.INVITEE,
+    "projects:edit": Rule.HOST,
+    "projects:invites": Rule.HOST,
+    "projects:invite_revoke": Rule.HOST,
+    "contributions:browse": Rule.PUBLIC,
+    "contributions:project": Rule.PUBLIC,
+    "contributions:list": Rule.PUBLIC,
+    "contributions:detail": Rule.PUBLIC,
+    "contributions:attachment": Rule.PUBLIC,
+    "contributions:choose": Rule.MEMBER,
+    "contributions:create": Rule.MEMBER,
+    "contributions:comment": Rule.MEMBER,
+    "contributions:link": Rule.MEMBER,
+    "contributions:withdraw": Rule.AUTHOR,
+    "deliberation:statements": Rule.PUBLIC,
+    "deliberation:results": Rule.PUBLIC,
+    "deliberation:export_polis": Rule.PUBLIC,
+    "deliberation:vote": Rule.MEMBER,
+    "deliberation:vote_cast": Rule.MEMBER,
+    "deliberation:statement_add": Rule.MEMBER,
+    "deliberation:compare": Rule.MEMBER,
+    "deliberation:idea_add": Rule.MEMBER,
+    "deliberation:statement_moderate": Rule.HOST,
+    "deliberation:settings": Rule.HOST,
+}
+
+
+def rule_for(key: str) -> Rule | None:
+    """The rule for a URL name (or unnamed pattern): an exact entry first, then the first glob."""
+    if key in ROUTES:
+        return ROUTES[key]
+    for pattern, rule in ROUTES.items():
+        if "*" in pattern and fnmatchcase(key, pattern):
+            return rule
+    return None
