@@ -48,6 +48,30 @@ def recreate_postgres_database(name: str) -> None:
         conn.execute(f"CREATE DATABASE {name}")
 
 
+def fresh_database(database: str, *, prefix: str, pg_database: str) -> tuple[Path, dict]:
+    """Point this process at a new, migrated database; returns the var dir and the environment.
+
+    Django is set up here, so callers import models only after calling this.
+    """
+    import tempfile
+
+    var_dir = Path(tempfile.mkdtemp(prefix=prefix))
+    env = bench_env(database, var_dir, pg_database)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    if database == "postgres":
+        recreate_postgres_database(pg_database)
+
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    print(f"migrating a fresh {database} database…", file=sys.stderr)
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    return var_dir, env
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

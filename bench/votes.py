@@ -33,7 +33,6 @@ import secrets
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,11 +43,10 @@ from urllib.parse import urlencode
 from common import (
     DOCS,
     ROOT,
-    bench_env,
     database_version,
     free_port,
+    fresh_database,
     machine,
-    recreate_postgres_database,
     start_server,
 )
 
@@ -565,20 +563,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
 
-    var_dir = Path(tempfile.mkdtemp(prefix="gs-bench-votes-"))
-    env = bench_env(args.database, var_dir, PG_DATABASE)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    if args.database == "postgres":
-        recreate_postgres_database(PG_DATABASE)
-
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    print(f"migrating a fresh {args.database} database…", file=sys.stderr)
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    var_dir, env = fresh_database(args.database, prefix="gs-bench-votes-", pg_database=PG_DATABASE)
     fixture = fill(voters=args.voters, statements=args.statements)
     print(f"filled in {fixture.seconds:.1f} s", file=sys.stderr)
     queries = query_counts(fixture)

@@ -19,29 +19,25 @@ a member's request (members are never served cached pages).
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import re
 import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from urllib.parse import urlencode
 
 from common import (
     DOCS,
     ROOT,
-    bench_env,
     database_version,
     free_port,
+    fresh_database,
     get,
     machine,
-    recreate_postgres_database,
     request,
     start_server,
 )
@@ -586,22 +582,11 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
 
-    var_dir = Path(tempfile.mkdtemp(prefix="gs-bench-web-"))
-    env = bench_env(args.database, var_dir, PG_DATABASE)
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT))
-    if args.database == "postgres":
-        recreate_postgres_database(PG_DATABASE)
-
-    import django
+    var_dir, env = fresh_database(args.database, prefix="gs-bench-web-", pg_database=PG_DATABASE)
     from django.contrib.staticfiles.storage import staticfiles_storage
     from django.core.management import call_command
     from django.utils.functional import empty
 
-    django.setup()
-    print(f"migrating a fresh {args.database} database…", file=sys.stderr)
-    call_command("migrate", "--noinput", verbosity=0)
-    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)  # `serve` does it too, quickly
     staticfiles_storage._wrapped = empty  # read the manifest collectstatic has just written
     fixture = fill(contributions=args.contributions, comments=args.comments, users=args.users)
