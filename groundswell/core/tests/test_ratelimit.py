@@ -24,21 +24,25 @@ CACHE_TABLE = "gs_test_rate_limits"
 
 
 @pytest.fixture
-def limits(settings):
-    """Switch the posting and voting limits on, small enough to reach in a test."""
+def frozen(monkeypatch):
+    clock = {"now": 1_800_000_000.0}
+    monkeypatch.setattr(ratelimit, "_now", lambda: clock["now"])
+    return clock
+
+
+@pytest.fixture
+def limits(settings, frozen):
+    """Switch the posting and voting limits on, small enough to reach in a test.
+
+    The clock is frozen at the start of a window, so no window ends mid-test and the wait
+    shown is the same on every run.
+    """
 
     def set_limits(*, post=(2, 600), vote=(2, 60)):
         settings.GROUNDSWELL_RATE_LIMITS = {"post": post, "vote": vote}
 
     set_limits()
     return set_limits
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    clock = {"now": 1_800_000_000.0}
-    monkeypatch.setattr(ratelimit, "_now", lambda: clock["now"])
-    return clock
 
 
 def _consume(member_id: int, scope: str = "post") -> bool:
@@ -218,17 +222,20 @@ def _vote(client, project, statement, **extra):
     return client.post(f"/projects/{project.slug}/vote/{statement.pk}/", {"value": "1"}, **extra)
 
 
-def test_web_votes_over_the_limit_answer_429(client, limits, project, statements, practitioner):
+def test_web_votes_over_the_limit_answer_429(
+    client, limits, frozen, project, statements, practitioner
+):
     limits(vote=(2, 60))
+    frozen["now"] += 30  # half-way through the minute: the wait is given in seconds
     client.force_login(practitioner)
     assert _vote(client, project, statements[0]).status_code == 302
     assert _vote(client, project, statements[1]).status_code == 302
     response = _vote(client, project, statements[2])
     assert response.status_code == 429
     assert Vote.objects.count() == 2
-    assert 1 <= int(response["Retry-After"]) <= 60
+    assert int(response["Retry-After"]) == 30
     page = response.content.decode()
-    assert "faster than we allow" in page and "second" in page and "<html" in page
+    assert "faster than we allow" in page and "30 seconds" in page and "<html" in page
 
 
 def test_htmx_votes_over_the_limit_get_a_small_fragment(
