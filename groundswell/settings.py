@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "groundswell.contributions",
     "groundswell.deliberation",
     "groundswell.api",
+    "groundswell.accounts_data",
     "groundswell.demo",
 ]
 

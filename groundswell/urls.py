@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("groundswell.people.urls")),
+    path("", include("groundswell.accounts_data.urls")),
     path("organisations/", include("groundswell.organisations.urls")),
     path("projects/", include("groundswell.projects.urls")),
     path("projects/", include("groundswell.deliberation.urls")),

@@ -124,10 +124,12 @@ def contribution_attachment(request, slug: str, pk: int):
     contribution = selectors.contribution_get(project=project, pk=pk)
     if not contribution.attachment:
         raise Http404("No file attached")
+    extension = os.path.splitext(contribution.attachment.name)[1].lower()
     return FileResponse(
         contribution.attachment.open("rb"),
         as_attachment=True,
-        filename=os.path.basename(contribution.attachment.name),
+        # A neutral name: the name it was uploaded under could identify the person.
+        filename=f"evidence-{contribution.pk}{extension}",
     )
 
 

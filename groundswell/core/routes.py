@@ -15,6 +15,7 @@ class Rule(StrEnum):
     MEMBER = "member"  # signed in; inside a project, what the project's rules allow its members
     INVITEE = "invitee"  # signed in and holding a live invitation token
     AUTHOR = "author"  # only the author of the contribution
+    OWNER = "owner"  # only the member the thing belongs to (a copy of their data)
     HOST = "host"  # the project's host admins and site staff
     ORG_ADMIN = "org_admin"  # the organisation's admins
     STAFF = "staff"  # site staff only
@@ -22,7 +23,7 @@ class Rule(StrEnum):
 
 
 # Rules a plain participant (signed in, taking part, no rights) must never get a 200 from.
-RESTRICTED = {Rule.AUTHOR, Rule.HOST, Rule.ORG_ADMIN, Rule.STAFF}
+RESTRICTED = {Rule.OWNER, Rule.AUTHOR, Rule.HOST, Rule.ORG_ADMIN, Rule.STAFF}
 
 ROUTES: dict[str, Rule] = {
     "home": Rule.PUBLIC,
@@ -45,6 +46,11 @@ ROUTES: dict[str, Rule] = {
     "api:cast_vote": Rule.MEMBER,
     "people:profile": Rule.PUBLIC,
     "people:edit": Rule.MEMBER,
+    # The member's own data: every page acts on the signed-in member only.
+    "accounts_data:my_data": Rule.MEMBER,
+    "accounts_data:export_request": Rule.MEMBER,
+    "accounts_data:export_download": Rule.OWNER,
+    "accounts_data:delete": Rule.MEMBER,
     "organisations:list": Rule.PUBLIC,
     "organisations:detail": Rule.PUBLIC,
     "organisations:create": Rule.MEMBER,

@@ -1,9 +1,11 @@
 from django import forms
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.validators import FileExtensionValidator
 from django.template.defaultfilters import filesizeformat
 
 from groundswell.contributions.kinds.base import ContributionKind, choice, register, text
+from groundswell.contributions.uploads import ALLOWED_EXTENSIONS, UploadRefused, clean_upload
 
 SOURCE_TYPES = [
     ("study", "Study or evaluation"),
@@ -19,7 +21,6 @@ QUALITY = [
     ("low", "Low"),
     ("very_low", "Very low: a single account or unclear origin"),
 ]
-ALLOWED_EXTENSIONS = ["pdf", "csv", "txt", "png", "jpg", "jpeg", "docx", "xlsx", "odt", "ods"]
 
 
 class EvidenceForm(forms.Form):
@@ -38,11 +39,23 @@ class EvidenceForm(forms.Form):
     quality = choice("Quality of the evidence", QUALITY, required=True)
 
     def clean_file(self):
+        """The file checked for its real type, stripped of metadata and given a random name.
+
+        The service validates through this form too, so a file reaching the database has always
+        been through here, whichever door it came in by.
+        """
         upload = self.cleaned_data.get("file")
-        if upload and upload.size > settings.GROUNDSWELL_MAX_UPLOAD_BYTES:
+        if not upload:
+            return upload
+        if upload.size > settings.GROUNDSWELL_MAX_UPLOAD_BYTES:
             limit = filesizeformat(settings.GROUNDSWELL_MAX_UPLOAD_BYTES)
             raise forms.ValidationError(f"The file is larger than {limit}.")
-        return upload
+        upload.seek(0)  # the view's form may have read it already
+        try:
+            name, data = clean_upload(name=upload.name, data=upload.read())
+        except UploadRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+        return ContentFile(data, name=name)
 
 
 register(

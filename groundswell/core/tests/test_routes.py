@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from groundswell.accounts_data.models import DataExport
 from groundswell.core.routes import RESTRICTED, ROUTES, Rule, rule_for
 from groundswell.deliberation.services import statement_create
 from groundswell.projects.models import Participant, ProjectInvite
@@ -61,6 +62,7 @@ def world(project, host_org, host_admin, practitioner, service_user):
     invite = ProjectInvite.objects.create(
         project=project, created_by=host_admin, token="t" * 32, max_uses=5
     )
+    export = DataExport.objects.create(owner=host_admin, status="ready", content={})
     return {
         "project": project.slug,
         "org": host_org.slug,
@@ -78,6 +80,7 @@ def world(project, host_org, host_admin, practitioner, service_user):
         "kind": "story",
         "key": "abc",
         "uidb36": "1",
+        "export_id": str(export.pk),
     }
 
 

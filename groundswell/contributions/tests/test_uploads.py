@@ -1,0 +1,248 @@
+"""Evidence files: only real files of the allowed types, stored without identifying metadata."""
+
+import io
+import re
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfReader
+
+from groundswell.contributions.models import Contribution
+from groundswell.contributions.tests import samples
+from groundswell.contributions.uploads import UploadRefused, clean_upload
+
+RANDOM_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z]+$")
+
+
+def _no_secret(data: bytes) -> None:
+    assert samples.SECRET.encode() not in data
+    assert b"Bloggs" not in data
+
+
+# images
+
+
+def test_a_jpeg_loses_its_exif_and_gps_and_keeps_its_size():
+    original = samples.jpeg_with_gps(size=(40, 30))
+    with Image.open(io.BytesIO(original)) as before:
+        assert before.getexif().get_ifd(samples.GPS_IFD)  # the sample really carries GPS
+
+    name, cleaned = clean_upload(name="Jo Bloggs at home.JPG", data=original)
+
+    assert name.endswith(".jpg")
+    with Image.open(io.BytesIO(cleaned)) as after:
+        assert after.format == "JPEG"
+        assert after.size == (40, 30)
+        assert not after.getexif()
+        assert "exif" not in after.info
+        assert "comment" not in after.info
+        assert "icc_profile" not in after.info
+    _no_secret(cleaned)
+
+
+def test_a_png_loses_its_text_chunks():
+    original = samples.png_with_text(size=(20, 10))
+    with Image.open(io.BytesIO(original)) as before:
+        assert before.info["Author"] == samples.SECRET
+
+    name, cleaned = clean_upload(name="chart.png", data=original)
+
+    assert name.endswith(".png")
+    with Image.open(io.BytesIO(cleaned)) as after:
+        assert after.size == (20, 10)
+        assert "Author" not in after.info
+        assert "Comment" not in after.info
+        assert after.getpixel((0, 0)) == (0, 128, 0, 255)
+    _no_secret(cleaned)
+
+
+# PDF
+
+
+def test_a_pdf_loses_its_document_information_and_xmp_and_keeps_its_pages():
+    original = samples.pdf_with_metadata(pages=3)
+    before = PdfReader(io.BytesIO(original))
+    assert before.metadata.author == samples.SECRET
+    assert before.xmp_metadata is not None
+
+    name, cleaned = clean_upload(name="memo.pdf", data=original)
+
+    after = PdfReader(io.BytesIO(cleaned))
+    assert name.endswith(".pdf")
+    assert len(after.pages) == 3
+    assert not after.metadata  # no /Author, /Producer, /Title, dates
+    assert after.xmp_metadata is None
+    _no_secret(cleaned)
+    assert b"SecretOffice" not in cleaned
+    assert b"Memo" not in cleaned
+
+
+# office documents
+
+
+@pytest.mark.parametrize("extension", ["docx", "xlsx"])
+def test_an_office_open_xml_file_loses_its_authors(extension):
+    original = samples.ooxml_with_authors(extension)
+
+    name, cleaned = clean_upload(name=f"report.{extension}", data=original)
+
+    assert name.endswith(f".{extension}")
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as archive:
+        names = archive.namelist()
+        core = archive.read("docProps/core.xml")
+        app = archive.read("docProps/app.xml")
+        main = archive.read("word/document.xml" if extension == "docx" else "xl/workbook.xml")
+        content_types = archive.read("[Content_Types].xml")
+        assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in archive.infolist())
+    assert set(names) == set(zipfile.ZipFile(io.BytesIO(original)).namelist())
+    assert b"creator" not in core
+    assert b"lastModifiedBy" not in core
+    assert b"revision" not in core
+    assert b"Company" not in app
+    assert b"The evidence itself" in main
+    assert b"/docProps/core.xml" in content_types  # still consistent with the parts present
+    _no_secret(cleaned)
+
+
+def test_a_photo_inside_a_document_loses_its_gps():
+    original = samples.ooxml_with_authors("docx", photo=samples.jpeg_with_gps())
+
+    _, cleaned = clean_upload(name="report.docx", data=original)
+
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as archive:
+        photo = archive.read("word/media/image1.jpeg")
+    with Image.open(io.BytesIO(photo)) as image:
+        assert not image.getexif()
+    _no_secret(cleaned)
+
+
+@pytest.mark.parametrize("extension", ["odt", "ods"])
+def test_an_open_document_loses_its_creator(extension):
+    original = samples.odf_with_creator(extension)
+
+    name, cleaned = clean_upload(name=f"notes.{extension}", data=original)
+
+    assert name.endswith(f".{extension}")
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as archive:
+        first = archive.infolist()[0]
+        meta = archive.read("meta.xml")
+        assert b"The evidence" in archive.read("content.xml")
+    # Readers find the type from an uncompressed mimetype entry at the start of the archive.
+    assert (first.filename, first.compress_type) == ("mimetype", zipfile.ZIP_STORED)
+    for element in (b"initial-creator", b"dc:creator", b"dc:date", b"editing-cycles", b"generator"):
+        assert element not in meta
+    assert b'office:version="1.3"' in meta
+    _no_secret(cleaned)
+
+
+# text
+
+
+@pytest.mark.parametrize("extension", ["csv", "txt"])
+def test_utf8_text_is_kept_as_it_is(extension):
+    text = "week,missed\n1,4\nCafé, naïve — ✓\n".encode()
+
+    name, cleaned = clean_upload(name=f"audit.{extension}", data=text)
+
+    assert cleaned == text
+    assert name.endswith(f".{extension}")
+
+
+# refusals
+
+
+PNG = samples.png_with_text()
+REFUSED = {
+    "png-named-pdf": ("study.pdf", PNG),
+    "exe-named-pdf": ("study.pdf", b"MZ\x90\x00\x03\x00\x00\x00 this program cannot be run"),
+    "pdf-named-png": ("chart.png", samples.pdf_with_metadata()),
+    "png-named-jpeg": ("photo.jpeg", PNG),
+    "truncated-png": ("chart.png", PNG[:40]),
+    "invalid-utf8-csv": ("figures.csv", b"name,score\n\xff\xfe broken\n"),
+    "binary-txt": ("notes.txt", b"text\x00with a null byte"),
+    "zip-named-docx": ("report.docx", samples.odf_with_creator("odt")),
+    "odt-named-ods": ("sheet.ods", samples.odf_with_creator("odt")),
+    "docx-named-xlsx": ("sheet.xlsx", samples.ooxml_with_authors("docx")),
+    "png-named-odt": ("notes.odt", PNG),
+    "not-a-pdf": ("study.pdf", b"%PDF-1.7 and then nothing a reader can use"),
+    "no-extension": ("study", samples.pdf_with_metadata()),
+    "exe": ("tool.exe", b"MZ\x90\x00"),
+    "svg": ("logo.svg", b"<svg onload='alert(1)'/>"),
+}
+
+
+@pytest.mark.parametrize(("name", "data"), REFUSED.values(), ids=REFUSED.keys())
+def test_a_file_that_is_not_what_it_claims_is_refused(name, data):
+    with pytest.raises(UploadRefused) as excinfo:
+        clean_upload(name=name, data=data)
+
+    assert isinstance(excinfo.value, ValueError)
+    assert str(excinfo.value)  # a message the person can act on
+
+
+def test_the_stored_name_is_random_and_keeps_only_the_extension():
+    names = {clean_upload(name="Jo Bloggs disclosure.CSV", data=b"a,b\n")[0] for _ in range(5)}
+
+    assert len(names) == 5
+    for name in names:
+        assert RANDOM_NAME.match(name)
+        assert name.endswith(".csv")
+
+
+# through the web form
+
+
+def _post(client, project, upload):
+    return client.post(
+        f"/projects/{project.slug}/contribute/evidence/",
+        {
+            "title": "Missed visits rose after the rota change",
+            "body": "Our audit of the rota.",
+            "attribution": "named",
+            "source_type": "dataset",
+            "source": "Team audit 2026",
+            "provenance": "Our own rota records",
+            "quality": "moderate",
+            "file": upload,
+        },
+    )
+
+
+def test_an_upload_through_the_form_is_stored_without_metadata(client, project, practitioner):
+    client.force_login(practitioner)
+
+    response = _post(client, project, SimpleUploadedFile("Jo Bloggs.jpg", samples.jpeg_with_gps()))
+
+    assert response.status_code == 302
+    contribution = Contribution.objects.get()
+    stored_name = contribution.attachment.name
+    assert stored_name.startswith("evidence/")
+    assert RANDOM_NAME.match(stored_name.rsplit("/", 1)[1])
+    with contribution.attachment.open("rb") as stored:
+        data = stored.read()
+    _no_secret(data)
+    with Image.open(io.BytesIO(data)) as image:
+        assert not image.getexif()
+
+    download = client.get(f"/projects/{project.slug}/contributions/{contribution.pk}/file/")
+    assert download.status_code == 200
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="evidence-{contribution.pk}.jpg"'
+    )
+    assert b"".join(download.streaming_content) == data
+
+
+def test_a_refused_upload_shows_an_error_next_to_the_field_and_saves_nothing(
+    client, project, practitioner
+):
+    client.force_login(practitioner)
+
+    response = _post(client, project, SimpleUploadedFile("study.pdf", samples.png_with_text()))
+
+    assert response.status_code == 200
+    assert "file" in response.context["details"].errors
+    assert 'id="id_file_error"' in response.content.decode()
+    assert "not a valid .pdf file" in response.content.decode()
+    assert not Contribution.objects.exists()

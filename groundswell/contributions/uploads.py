@@ -1,0 +1,236 @@
+"""Evidence files: check what a file really is, and strip what could identify the person behind it.
+
+Pure code on bytes, no Django, so the form and the service share one place of truth. A photo's
+GPS position, a PDF's author or a document's "last modified by" can name a whistle-blower, so
+every accepted file is rewritten without them, and stored under a random name.
+"""
+
+import io
+import re
+import secrets
+import warnings
+import zipfile
+
+from PIL import Image, ImageOps
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject
+
+ALLOWED_EXTENSIONS = ["pdf", "csv", "txt", "png", "jpg", "jpeg", "docx", "xlsx", "odt", "ods"]
+
+# Office files are ZIP archives: refuse ones that would expand far beyond any real document.
+MAX_ZIP_ENTRIES = 5_000
+MAX_ZIP_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OOXML_MAIN_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+_ODF_MIMETYPE = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
+_EMPTY_OOXML_PARTS = {
+    "docProps/core.xml": (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+        b'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        b'xmlns:dcterms="http://purl.org/dc/terms/" '
+        b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/>'
+    ),
+    "docProps/app.xml": (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'docPropsVTypes"/>'
+    ),
+    "docProps/custom.xml": (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'docPropsVTypes"/>'
+    ),
+}
+_ODF_VERSION = re.compile(rb'office:version="([0-9.]{1,8})"')
+# Entries are dated to the start of the ZIP epoch: edit times can be matched against other records.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+class UploadRefused(ValueError):
+    """The file is not what it claims to be, or cannot be cleaned. The message is for the user."""
+
+
+def clean_upload(*, name: str, data: bytes) -> tuple[str, bytes]:
+    """The file's new random name and its content with identifying metadata removed.
+
+    Raises UploadRefused when the type is not allowed or the content does not match it.
+    """
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_EXTENSIONS:
+        allowed = ", ".join(ALLOWED_EXTENSIONS)
+        raise UploadRefused(f"This type of file is not accepted. Accepted types: {allowed}.")
+    cleaner = _CLEANERS[extension]
+    cleaned = cleaner(data, extension)
+    return f"{secrets.token_hex(16)}.{extension}", cleaned
+
+
+def _mismatch(extension: str) -> UploadRefused:
+    return UploadRefused(
+        f"This file is not a valid .{extension} file: its content does not match its name."
+    )
+
+
+def _clean_text(data: bytes, extension: str) -> bytes:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UploadRefused(
+            f"A .{extension} file must be plain text in UTF-8. Save it as UTF-8 and try again."
+        ) from None
+    if b"\x00" in data:
+        raise _mismatch(extension)
+    return data
+
+
+def _clean_image(data: bytes, extension: str) -> bytes:
+    expected = "PNG" if extension == "png" else "JPEG"
+    magic = b"\x89PNG\r\n\x1a\n" if expected == "PNG" else b"\xff\xd8\xff"
+    if not data.startswith(magic):
+        raise _mismatch(extension)
+    try:
+        with warnings.catch_warnings():
+            # An image that decodes to a huge bitmap is a memory attack, not evidence.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                # Phones save multi-picture JPEGs, which Pillow calls MPO.
+                if image.format != expected and not (expected == "JPEG" and image.format == "MPO"):
+                    raise _mismatch(extension)
+                image.load()
+                # Keep how the photo looks once its orientation tag is gone.
+                upright = _upright(image)
+                transparency = image.info.get("transparency")
+    except UploadRefused:
+        raise
+    except Exception:  # a parser meeting hostile bytes can fail in many ways: all mean "refuse"
+        raise UploadRefused(f"This .{extension} image could not be read.") from None
+    # A fresh image carries no EXIF, GPS, XMP, ICC profile, comment or text chunks.
+    clean = upright.copy()
+    clean.info = {}
+    out = io.BytesIO()
+    if expected == "PNG":
+        options = {"transparency": transparency} if transparency is not None else {}
+        clean.save(out, "PNG", optimize=False, **options)
+    else:
+        if clean.mode not in ("L", "RGB", "CMYK"):
+            clean = clean.convert("RGB")
+        clean.save(out, "JPEG", quality=95)
+    return out.getvalue()
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # a broken orientation tag is no reason to refuse the picture
+        return image.copy()
+
+
+def _clean_pdf(data: bytes, extension: str) -> bytes:
+    if not data.startswith(b"%PDF-"):
+        raise _mismatch(extension)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UploadRefused("This PDF is password-protected. Remove the protection first.")
+        writer = PdfWriter(clone_from=reader)
+        writer.metadata = None  # the document information dictionary: author, producer, dates
+        for holder in [writer._root_object, *writer.pages]:
+            for key in ("/Metadata", "/PieceInfo"):  # XMP, and applications' private data
+                holder.pop(NameObject(key), None)
+        # Unlinked metadata objects would still be written out: drop what nothing refers to.
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
+        out = io.BytesIO()
+        writer.write(out)
+    except UploadRefused:
+        raise
+    except Exception:  # a parser meeting hostile bytes can fail in many ways: all mean "refuse"
+        raise UploadRefused("This PDF could not be read.") from None
+    return out.getvalue()
+
+
+def _clean_office(data: bytes, extension: str) -> bytes:
+    if not data.startswith(_ZIP_MAGIC):
+        raise _mismatch(extension)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ZIP_ENTRIES or (
+                sum(entry.file_size for entry in entries) > MAX_ZIP_UNCOMPRESSED_BYTES
+            ):
+                raise UploadRefused("This document is too large once unpacked.")
+            names = {entry.filename for entry in entries}
+            if extension in _OOXML_MAIN_PART:
+                if not {"[Content_Types].xml", _OOXML_MAIN_PART[extension]} <= names:
+                    raise _mismatch(extension)
+                replace = _EMPTY_OOXML_PARTS
+            else:
+                if "mimetype" not in names or archive.read("mimetype") != _ODF_MIMETYPE[extension]:
+                    raise _mismatch(extension)
+                replace = {}
+                if "meta.xml" in names:
+                    replace["meta.xml"] = _empty_odf_meta(archive.read("meta.xml"))
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w") as rewritten:
+                for entry in entries:
+                    content = replace.get(entry.filename)
+                    if content is None:
+                        content = archive.read(entry)
+                        if entry.filename.lower().endswith(_IMAGE_SUFFIXES):
+                            content = _clean_embedded_image(entry.filename, content)
+                    # A new entry drops the original's timestamps, extra fields and comment.
+                    info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_EPOCH)
+                    info.compress_type = (
+                        zipfile.ZIP_STORED if entry.filename == "mimetype" else zipfile.ZIP_DEFLATED
+                    )
+                    info.external_attr = 0o644 << 16
+                    rewritten.writestr(info, content)
+    except UploadRefused:
+        raise
+    except Exception:  # corrupt, encrypted or hostile archives: all mean "refuse"
+        raise UploadRefused(f"This .{extension} document could not be read.") from None
+    return out.getvalue()
+
+
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def _clean_embedded_image(name: str, content: bytes) -> bytes:
+    """A photo pasted into a document keeps its GPS position unless it is cleaned too."""
+    extension = name.rsplit(".", 1)[-1].lower()
+    try:
+        return _clean_image(content, extension)
+    except UploadRefused:
+        raise UploadRefused("An image inside this document could not be read.") from None
+
+
+def _empty_odf_meta(original: bytes) -> bytes:
+    """meta.xml with no creator, dates, editing cycles or generating application."""
+    found = _ODF_VERSION.search(original)
+    version = found.group(1) if found else b"1.2"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        b'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        b'office:version="' + version + b'"><office:meta/></office:document-meta>'
+    )
+
+
+_CLEANERS = {
+    "pdf": _clean_pdf,
+    "csv": _clean_text,
+    "txt": _clean_text,
+    "png": _clean_image,
+    "jpg": _clean_image,
+    "jpeg": _clean_image,
+    "docx": _clean_office,
+    "xlsx": _clean_office,
+    "odt": _clean_office,
+    "ods": _clean_office,
+}
