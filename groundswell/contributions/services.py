@@ -45,10 +45,17 @@ def attribute(item: Attributed, *, author, attribution: str) -> None:
         item.author = author
 
 
-def remember_protected_author(item: Attributed, *, author, object_kind: str) -> None:
-    """After saving: let the author, and only the author, recognise a protected item."""
-    if item.is_protected:
-        protected_key_store(object_kind=object_kind, object_id=item.pk, user_id=author.pk)
+def attributed_save(item: Attributed, *, author, project: Project, object_kind: str) -> None:
+    """Save a new item written by `author`, with what must be saved with it, atomically.
+
+    A protected item gets the key that lets its author, and only its author, recognise it;
+    writing anything makes the author a participant of the project.
+    """
+    with transaction.atomic():
+        item.save()
+        if item.is_protected:
+            protected_key_store(object_kind=object_kind, object_id=item.pk, user_id=author.pk)
+        participant_join(project=project, user=author)
 
 
 def contribution_create(
@@ -93,11 +100,8 @@ def contribution_create(
     if kind_def.accepts_file and form.cleaned_data.get("file"):
         contribution.attachment = form.cleaned_data["file"]
     contribution.full_clean(exclude=["attachment"])
-    with transaction.atomic():
-        contribution.save()
-        remember_protected_author(contribution, author=author, object_kind="contribution")
-        participant_join(project=project, user=author)
-        _pages_changed(project)
+    attributed_save(contribution, author=author, project=project, object_kind="contribution")
+    _pages_changed(project)
     return contribution
 
 
@@ -144,11 +148,9 @@ def comment_create(
     attribute(comment, author=author, attribution=attribution)
     comment.full_clean()
     with transaction.atomic():
-        comment.save()
-        remember_protected_author(comment, author=author, object_kind="comment")
+        attributed_save(comment, author=author, project=contribution.project, object_kind="comment")
         Contribution.objects.filter(pk=contribution.pk).update(comment_count=F("comment_count") + 1)
-        participant_join(project=contribution.project, user=author)
-        _pages_changed(contribution.project)  # the lists show comment counts
+    _pages_changed(contribution.project)  # the lists show comment counts
     return comment
 
 

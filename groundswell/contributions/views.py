@@ -160,7 +160,7 @@ def comment_add(request, slug: str, pk: int):
         else:
             messages.success(request, "Your comment is posted.")
             return redirect(f"{contribution.get_absolute_url()}#comments")
-    return _detail_with_errors(request, project, contribution, comment_form=form)
+    return _detail_with_errors(request, contribution, comment_form=form)
 
 
 @login_required
@@ -184,7 +184,7 @@ def link_add(request, slug: str, pk: int):
         else:
             messages.success(request, "Link added.")
             return redirect(f"{contribution.get_absolute_url()}#links")
-    return _detail_with_errors(request, project, contribution, link_form=form)
+    return _detail_with_errors(request, contribution, link_form=form)
 
 
 @login_required
@@ -197,7 +197,7 @@ def contribution_withdraw(request, slug: str, pk: int):
     return redirect(project)
 
 
-def _detail_with_errors(request, project, contribution, **forms):
+def _detail_with_errors(request, contribution, **forms):
     context = _detail_context(request, contribution, **forms)
     return render(request, "contributions/detail.html", context, status=400)
 

@@ -7,7 +7,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from groundswell.contributions.models import Attribution
-from groundswell.contributions.services import attribute, remember_protected_author
+from groundswell.contributions.services import attribute, attributed_save
 from groundswell.deliberation.models import (
     AnalysisSnapshot,
     Comparison,
@@ -83,10 +83,7 @@ def statement_create(
     )
     attribute(statement, author=author, attribution=attribution)
     statement.full_clean()
-    with transaction.atomic():
-        statement.save()
-        remember_protected_author(statement, author=author, object_kind="statement")
-        participant_join(project=project, user=author)
+    attributed_save(statement, author=author, project=project, object_kind="statement")
     return statement
 
 
@@ -152,10 +149,7 @@ def idea_create(
     idea = Idea(project=project, text=" ".join(text.split()))
     attribute(idea, author=author, attribution=attribution)
     idea.full_clean()
-    with transaction.atomic():
-        idea.save()
-        remember_protected_author(idea, author=author, object_kind="idea")
-        participant_join(project=project, user=author)
+    attributed_save(idea, author=author, project=project, object_kind="idea")
     return idea
 
 
