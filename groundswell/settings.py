@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "groundswell.projects",
     "groundswell.contributions",
     "groundswell.deliberation",
+    "groundswell.moderation",
     "groundswell.api",
     "groundswell.accounts_data",
     "groundswell.demo",

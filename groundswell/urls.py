@@ -17,5 +17,6 @@ urlpatterns = [
     path("organisations/", include("groundswell.organisations.urls")),
     path("projects/", include("groundswell.projects.urls")),
     path("projects/", include("groundswell.deliberation.urls")),
+    path("", include("groundswell.moderation.urls")),
     path("", include("groundswell.contributions.urls")),
 ]

@@ -17,6 +17,16 @@ class Attribution(models.TextChoices):
 class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
     WITHDRAWN = "withdrawn", "Withdrawn by its author"
+    # Moderation (groundswell.moderation keeps the decisions): only PUBLISHED is ever listed.
+    PENDING = "pending", "Waiting for a host"
+    HIDDEN = "hidden", "Hidden by a moderator"
+    REMOVED = "removed", "Removed by a moderator"
+
+
+class CommentStatus(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    HIDDEN = "hidden", "Hidden by a moderator"
+    REMOVED = "removed", "Removed by a moderator"
 
 
 class Attributed(models.Model):
@@ -131,6 +141,9 @@ class Comment(Attributed):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     body = models.TextField(max_length=4000)
+    status = models.CharField(
+        max_length=10, choices=CommentStatus.choices, default=CommentStatus.PUBLISHED
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

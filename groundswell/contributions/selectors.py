@@ -5,8 +5,16 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from groundswell.contributions.models import Comment, Contribution, ContributionLink, Status
+from groundswell.contributions.authorship import is_protected_author
+from groundswell.contributions.models import (
+    Comment,
+    CommentStatus,
+    Contribution,
+    ContributionLink,
+    Status,
+)
 from groundswell.projects.models import Project
+from groundswell.projects.permissions import Action, can
 from groundswell.projects.selectors import projects_visible_to
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -73,18 +81,36 @@ def contributions_list(
     return qs.order_by("-created_at", "-id")
 
 
-def contribution_get(*, project: Project, pk: int) -> Contribution:
-    """A contribution in a project the caller has already been let into (see project door)."""
+def contribution_get(*, project: Project, pk: int, viewer=None) -> Contribution:
+    """A contribution in a project the caller has already been let into (see project door).
+
+    Only published ones, except that a contribution waiting for a host or hidden by one is
+    shown to the project's hosts and to its author (`viewer`); a removed one to nobody.
+    """
     contribution = (
         Contribution.objects.select_related("author")
         .filter(project=project, pk=pk)
-        .exclude(status=Status.WITHDRAWN)
+        .exclude(status__in=[Status.WITHDRAWN, Status.REMOVED])
         .first()
     )
     if contribution is None:
         raise Http404("No such contribution")
+    if contribution.status != Status.PUBLISHED and not _may_see_held(contribution, viewer):
+        raise Http404("No such contribution")
     contribution.project = project  # the door's copy, with its phases already fetched
     return contribution
+
+
+def _may_see_held(contribution: Contribution, viewer) -> bool:
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    if can(user=viewer, action=Action.MODERATE, project=contribution.project):
+        return True
+    if contribution.is_protected:
+        return is_protected_author(
+            object_kind="contribution", object_id=contribution.pk, user=viewer
+        )
+    return contribution.author_id == viewer.pk
 
 
 def contribution_links(*, contribution: Contribution) -> dict[str, list[ContributionLink]]:
@@ -100,9 +126,13 @@ def contribution_links(*, contribution: Contribution) -> dict[str, list[Contribu
 
 def comments_for(*, contribution: Contribution) -> list[Comment]:
     """Top-level comments, each with its replies, in the order they were written."""
-    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    replies = (
+        Comment.objects.filter(status=CommentStatus.PUBLISHED)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
     return list(
-        contribution.comments.filter(parent__isnull=True)
+        contribution.comments.filter(parent__isnull=True, status=CommentStatus.PUBLISHED)
         .select_related("author")
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "id")

@@ -11,13 +11,14 @@ from groundswell.contributions.models import (
     Attributed,
     Attribution,
     Comment,
+    CommentStatus,
     Contribution,
     ContributionLink,
     LinkRelation,
     Status,
 )
 from groundswell.core.pagecache import page_cache_bump, project_scope
-from groundswell.projects.models import Project
+from groundswell.projects.models import ContributionModeration, Project
 from groundswell.projects.permissions import Action, can
 from groundswell.projects.services import participant_join
 
@@ -89,6 +90,9 @@ def contribution_create(
         raise ValidationError({"linked_barrier": "There is no barrier with that number here."})
     contribution = Contribution(
         project=project,
+        status=Status.PENDING
+        if _held_for_a_host(project=project, author=author)
+        else Status.PUBLISHED,
         kind=kind,
         title=title.strip(),
         body=body.strip(),
@@ -103,6 +107,13 @@ def contribution_create(
     attributed_save(contribution, author=author, project=project, object_kind="contribution")
     _pages_changed(project)
     return contribution
+
+
+def _held_for_a_host(*, project: Project, author) -> bool:
+    """Under pre-moderation a participant's contribution waits for a host; a host's does not."""
+    if project.contribution_moderation != ContributionModeration.PRE:
+        return False
+    return not can(user=author, action=Action.MODERATE, project=project)
 
 
 def contribution_withdraw(*, contribution: Contribution, by) -> Contribution:
@@ -152,6 +163,14 @@ def comment_create(
         Contribution.objects.filter(pk=contribution.pk).update(comment_count=F("comment_count") + 1)
     _pages_changed(contribution.project)  # the lists show comment counts
     return comment
+
+
+def contribution_comment_count_refresh(*, contribution_id: int) -> None:
+    """Count the comments anyone can see: published, and not replies in a hidden thread."""
+    visible = Comment.objects.filter(
+        contribution_id=contribution_id, status=CommentStatus.PUBLISHED
+    ).exclude(parent__status__in=[CommentStatus.HIDDEN, CommentStatus.REMOVED])
+    Contribution.objects.filter(pk=contribution_id).update(comment_count=visible.count())
 
 
 def link_create(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from groundswell.contributions import selectors, services
 from groundswell.contributions.forms import CommentForm, ContributionForm, FilterForm, LinkForm
 from groundswell.contributions.kinds import all_kinds, get_kind
-from groundswell.contributions.models import Comment
+from groundswell.contributions.models import Comment, Status
 from groundswell.core.forms import add_service_errors
 from groundswell.core.pagecache import cache_page_for_anonymous, project_scopes
 from groundswell.core.pagination import paginate
@@ -96,7 +96,12 @@ def contribute(request, slug: str, kind: str):
         except ValidationError as error:
             add_service_errors(details, error)
         else:
-            messages.success(request, "Thank you. Your contribution is published.")
+            messages.success(
+                request,
+                "Thank you. Your contribution is waiting for a host to approve it."
+                if contribution.status == Status.PENDING
+                else "Thank you. Your contribution is published.",
+            )
             return redirect(contribution)
     return render(
         request,
@@ -113,7 +118,7 @@ def contribute(request, slug: str, kind: str):
 @cache_page_for_anonymous(project_scopes)
 def contribution_detail(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user)
-    contribution = selectors.contribution_get(project=project, pk=pk)
+    contribution = selectors.contribution_get(project=project, pk=pk, viewer=request.user)
     return render(request, "contributions/detail.html", _detail_context(request, contribution))
 
 
@@ -121,7 +126,7 @@ def contribution_attachment(request, slug: str, pk: int):
     # Served through the project door, never from a public media URL: private projects'
     # evidence stays private. Always a download, so an uploaded file can never run as a page.
     project = project_get_for_user(slug=slug, user=request.user)
-    contribution = selectors.contribution_get(project=project, pk=pk)
+    contribution = selectors.contribution_get(project=project, pk=pk, viewer=request.user)
     if not contribution.attachment:
         raise Http404("No file attached")
     extension = os.path.splitext(contribution.attachment.name)[1].lower()
@@ -191,7 +196,7 @@ def link_add(request, slug: str, pk: int):
 @require_POST
 def contribution_withdraw(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user)
-    contribution = selectors.contribution_get(project=project, pk=pk)
+    contribution = selectors.contribution_get(project=project, pk=pk, viewer=request.user)
     services.contribution_withdraw(contribution=contribution, by=request.user)
     messages.success(request, "Your contribution is withdrawn.")
     return redirect(project)

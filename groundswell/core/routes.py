@@ -85,6 +85,17 @@ ROUTES: dict[str, Rule] = {
     "deliberation:idea_add": Rule.MEMBER,
     "deliberation:statement_moderate": Rule.HOST,
     "deliberation:settings": Rule.HOST,
+    # Moderation: anyone who may view a project reports; hosts and staff decide; site-wide
+    # queue for site moderators (staff); notices are the signed-in member's own.
+    "moderation:flag": Rule.MEMBER,
+    "moderation:queue": Rule.HOST,
+    "moderation:settings": Rule.HOST,
+    "moderation:decide": Rule.HOST,
+    "moderation:appeal_decide": Rule.HOST,
+    "moderation:site_queue": Rule.STAFF,
+    "moderation:log": Rule.PUBLIC,
+    "moderation:notices": Rule.MEMBER,
+    "moderation:appeal": Rule.AUTHOR,
 }
 
 

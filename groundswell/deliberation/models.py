@@ -27,6 +27,9 @@ class StatementStatus(models.TextChoices):
     PENDING = "pending", "Waiting for a host"
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
+    # Moderation decisions (groundswell.moderation): out of voting, results and exports.
+    HIDDEN = "hidden", "Hidden by a moderator"
+    REMOVED = "removed", "Removed by a moderator"
 
 
 class Statement(Attributed):

@@ -112,10 +112,12 @@ def polis_export(*, project: Project) -> dict[str, bytes]:
     Imported participants keep their Pol.is ids; members get fresh numbers above them, in
     order of their first vote, so nothing in the export points back at a member account.
     """
+    # Rejected statements travel as moderated out (-1), as Pol.is does; pending ones and those
+    # a moderator hid or removed are not published at all.
     statements = list(
-        Statement.objects.filter(project=project)
-        .exclude(status=StatementStatus.PENDING)
-        .order_by("id")
+        Statement.objects.filter(
+            project=project, status__in=[StatementStatus.ACCEPTED, StatementStatus.REJECTED]
+        ).order_by("id")
     )
     comment_id = {}
     taken = {s.polis_id for s in statements if s.polis_id is not None}

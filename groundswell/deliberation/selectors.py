@@ -53,7 +53,12 @@ def statements_pending(*, project: Project) -> QuerySet[Statement]:
 
 
 def statement_texts(*, project: Project) -> dict[int, str]:
-    return dict(Statement.objects.filter(project=project).values_list("id", "text"))
+    """Texts the results page may show: not those a moderator hid or removed."""
+    return dict(
+        Statement.objects.filter(project=project)
+        .exclude(status__in=[StatementStatus.HIDDEN, StatementStatus.REMOVED])
+        .values_list("id", "text")
+    )
 
 
 def idea_pair(*, project: Project, rng: random.Random | None = None) -> tuple[Idea, Idea] | None:

@@ -38,6 +38,11 @@ class PhaseKind(models.TextChoices):
 PHASE_ORDER = [kind.value for kind in PhaseKind]
 
 
+class ContributionModeration(models.TextChoices):
+    POST = "post", "Post-moderation: participants' contributions appear at once"
+    PRE = "pre", "Pre-moderation: hosts approve participants' contributions first"
+
+
 class Project(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     question = models.CharField(max_length=200)
@@ -67,6 +72,9 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     is_demo = models.BooleanField(default=False)
+    contribution_moderation = models.CharField(
+        max_length=4, choices=ContributionModeration.choices, default=ContributionModeration.POST
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

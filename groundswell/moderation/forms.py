@@ -1,0 +1,91 @@
+from django import forms
+
+from groundswell.moderation.models import FlagReason, Outcome
+from groundswell.moderation.services import APPEAL_MAX, NOTE_MAX, REASON_MAX, AppealOutcome
+from groundswell.projects.models import ContributionModeration
+
+_REASON_HELP = (
+    "The author sees this, and for hidden and removed items so does the public moderation log: "
+    "say what was wrong, and do not name anyone."
+)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=FlagReason.choices,
+        widget=forms.RadioSelect,
+        label="Why are you reporting this?",
+        error_messages={"required": "Choose why you are reporting this."},
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=NOTE_MAX,
+        label="Anything the hosts should know (optional)",
+        help_text=f"Up to {NOTE_MAX} characters. The author is not told who reported it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        label="Decision",
+        error_messages={
+            "required": "Choose a decision.",
+            "invalid_choice": "Choose one of the decisions listed.",
+        },
+    )
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        label="Reason",
+        help_text=_REASON_HELP,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason for the decision."},
+    )
+
+    def __init__(self, *args, outcomes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Outcome.choices)
+        self.fields["outcome"].choices = [(o, labels[o]) for o in outcomes]
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        max_length=APPEAL_MAX,
+        label="Why should the decision change?",
+        help_text=f"Up to {APPEAL_MAX} characters. You can appeal each decision once.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say why the decision should change."},
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=AppealOutcome.CHOICES,
+        widget=forms.RadioSelect,
+        label="Outcome of the appeal",
+        error_messages={
+            "required": "Choose to uphold or reverse the decision.",
+            "invalid_choice": "Choose to uphold or reverse the decision.",
+        },
+    )
+    reason = forms.CharField(
+        max_length=REASON_MAX,
+        label="Reason",
+        help_text="The author sees this.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason for the outcome."},
+    )
+
+
+class ModerationSettingsForm(forms.Form):
+    mode = forms.ChoiceField(
+        choices=ContributionModeration.choices,
+        widget=forms.RadioSelect,
+        label="New contributions from participants",
+        error_messages={
+            "required": "Choose pre-moderation or post-moderation.",
+            "invalid_choice": "Choose pre-moderation or post-moderation.",
+        },
+    )

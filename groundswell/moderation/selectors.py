@@ -1,0 +1,180 @@
+"""Reads for the moderation queue, the author's notices and the public log."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Min, Q, QuerySet
+
+from groundswell.contributions.authorship import is_protected_author, protected_key
+from groundswell.contributions.models import Contribution, ProtectedAuthorKey, Status
+from groundswell.moderation.items import ITEM_TYPES, ItemType
+from groundswell.moderation.models import ADVERSE, Appeal, AppealStatus, Decision, Flag, FlagReason
+from groundswell.projects.models import Project
+
+
+def flagged_items(*, project: Project | None = None) -> QuerySet:
+    """One row per item with open flags, oldest flag first: (project_id, item_kind, item_id,
+    n, first). Across every project when `project` is None (the site moderators' queue)."""
+    flags = Flag.objects.filter(decision__isnull=True)
+    if project is not None:
+        flags = flags.filter(project=project)
+    return (
+        flags.values("project_id", "item_kind", "item_id")
+        .annotate(n=Count("id"), first=Min("created_at"))
+        .order_by("first", "item_kind", "item_id")
+    )
+
+
+@dataclass
+class QueueEntry:
+    item_type: ItemType
+    item: object
+    project: Project
+    n: int
+    first: datetime
+    reasons: list[tuple[str, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def excerpt(self) -> str:
+        return self.item_type.excerpt(self.item, 200)
+
+    @property
+    def status_label(self) -> str:
+        return self.item.get_status_display()
+
+
+def queue_entries(*, rows) -> list[QueueEntry]:
+    """The items and flag reasons for one page of `flagged_items`: a query per kind, not per row."""
+    rows = list(rows)
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        wanted[row["item_kind"]].add(row["item_id"])
+    items = {kind: ITEM_TYPES[kind].get_many(ids) for kind, ids in wanted.items()}
+    reasons: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    notes: dict[tuple[str, int], list[str]] = defaultdict(list)
+    which = Q(pk__in=[])
+    for kind, ids in wanted.items():
+        which |= Q(item_kind=kind, item_id__in=ids)
+    labels = dict(FlagReason.choices)
+    for kind, pk, reason, note in (
+        Flag.objects.filter(which, decision__isnull=True)
+        .order_by("created_at", "id")
+        .values_list("item_kind", "item_id", "reason", "note")
+    ):
+        reasons[(kind, pk)][labels.get(reason, reason)] += 1
+        if note:
+            notes[(kind, pk)].append(note)
+    projects = Project.objects.in_bulk({row["project_id"] for row in rows})
+    entries = []
+    for row in rows:
+        key = (row["item_kind"], row["item_id"])
+        item = items.get(row["item_kind"], {}).get(row["item_id"])
+        if item is None:
+            continue  # deleted with its author's account: the flags go with a decision or never
+        entries.append(
+            QueueEntry(
+                item_type=ITEM_TYPES[row["item_kind"]],
+                item=item,
+                project=projects[row["project_id"]],
+                n=row["n"],
+                first=row["first"],
+                reasons=sorted(reasons[key].items(), key=lambda r: -r[1]),
+                notes=notes[key],
+            )
+        )
+    return entries
+
+
+def contributions_pending(*, project: Project | None = None) -> QuerySet[Contribution]:
+    """Contributions waiting for a host (pre-moderation), oldest first."""
+    qs = Contribution.objects.filter(status=Status.PENDING).select_related("project", "author")
+    if project is not None:
+        qs = qs.filter(project=project)
+    return qs.order_by("created_at", "id")
+
+
+def appeals_open(*, project: Project | None = None) -> QuerySet[Appeal]:
+    qs = Appeal.objects.filter(status=AppealStatus.OPEN).select_related("decision__project")
+    if project is not None:
+        qs = qs.filter(decision__project=project)
+    return qs.order_by("made_on", "id")
+
+
+def open_flags_for(*, item_type: ItemType, item) -> QuerySet[Flag]:
+    """The reasons and notes of an item's open flags; who flagged is not for the page."""
+    return Flag.objects.filter(item_kind=item_type.kind, item_id=item.pk, decision__isnull=True)
+
+
+def decisions_for_item(*, item_type: ItemType, item) -> QuerySet[Decision]:
+    return Decision.objects.filter(item_kind=item_type.kind, item_id=item.pk).select_related(
+        "appeal"
+    )
+
+
+def decisions_about_me(*, user) -> QuerySet[Decision]:
+    """Decisions on the member's items, newest first: named and pseudonymous by the stored
+    author; protected ones only by recomputing the member's key for each protected decision."""
+    protected = Decision.objects.filter(item_protected=True).values_list(
+        "pk", "item_kind", "item_id"
+    )
+    candidates = {
+        protected_key(object_kind=kind, object_id=item_id, user_id=user.pk): pk
+        for pk, kind, item_id in protected.iterator()
+    }
+    mine = set()
+    keys = list(candidates)
+    for start in range(0, len(keys), 500):
+        for key in ProtectedAuthorKey.objects.filter(key__in=keys[start : start + 500]).values_list(
+            "key", flat=True
+        ):
+            mine.add(candidates[key])
+    return (
+        Decision.objects.filter(Q(author=user) | Q(pk__in=mine))
+        .select_related("project", "appeal")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def decision_is_mine(*, decision: Decision, user, item_type: ItemType) -> bool:
+    if not user.is_authenticated:
+        return False
+    if decision.item_protected:
+        return is_protected_author(
+            object_kind=item_type.kind, object_id=decision.item_id, user=user
+        )
+    return decision.author_id == user.pk
+
+
+def decision_get_mine(*, user, pk: int) -> Decision | None:
+    """One of the member's own decisions, or None (the caller answers 404 either way)."""
+    decision = Decision.objects.select_related("project", "appeal").filter(pk=pk).first()
+    if decision is None or not user.is_authenticated:
+        return None
+    item_type = ITEM_TYPES.get(decision.item_kind)
+    if item_type is None or not decision_is_mine(decision=decision, user=user, item_type=item_type):
+        return None
+    return decision
+
+
+def moderation_log(*, project: Project) -> QuerySet[Decision]:
+    """What the public may know: hidden, removed and edit-request decisions, newest first.
+
+    The page shows no author at all, protected or not; only the day, the kind of item, the
+    excerpt recorded at the time (none for removed items), the decision and the reason.
+    """
+    return (
+        Decision.objects.filter(project=project, outcome__in=ADVERSE)
+        .select_related("appeal")
+        .only(
+            "decided_at",
+            "item_kind",
+            "outcome",
+            "reason",
+            "excerpt",
+            "appeal__status",
+            "appeal__outcome_reason",
+        )
+        .order_by("-decided_at", "-id")
+    )

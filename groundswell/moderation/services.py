@@ -1,0 +1,202 @@
+"""Every write in moderation: flag, decide, appeal, decide the appeal, choose pre-moderation."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from groundswell.moderation.items import HIDDEN, REMOVED, ItemType
+from groundswell.moderation.models import (
+    ADVERSE,
+    Appeal,
+    AppealStatus,
+    Decision,
+    Flag,
+    FlagReason,
+    Outcome,
+)
+from groundswell.moderation.selectors import decision_is_mine
+from groundswell.projects.models import ContributionModeration, Project
+from groundswell.projects.permissions import Action, can
+
+REASON_MAX = 1000
+NOTE_MAX = 500
+APPEAL_MAX = 1000
+
+
+def _text(value: str, *, field: str, required: str, limit: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: required})
+    if len(value) > limit:
+        raise ValidationError({field: f"Keep it to {limit} characters (it has {len(value)})."})
+    return value
+
+
+def flag_create(
+    *, project: Project, item_type: ItemType, item, by, reason: str, note: str = ""
+) -> tuple[Flag, bool]:
+    """Report an item. Returns (flag, created): a member's second open flag on an item is not
+    made again, the first is returned."""
+    if not by.is_authenticated or not can(user=by, action=Action.VIEW, project=project):
+        raise PermissionDenied("Please log in to report something.")
+    if not item_type.is_public(item):
+        raise ValidationError("That is no longer shown, so there is nothing to report.")
+    if reason not in FlagReason.values:
+        raise ValidationError({"reason": "Choose why you are reporting this."})
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError({"note": f"Keep it to {NOTE_MAX} characters (it has {len(note)})."})
+    if item_type.is_author(item, by):
+        raise ValidationError("You wrote this, so you cannot report it. You can withdraw it.")
+    open_flags = Flag.objects.filter(
+        item_kind=item_type.kind, item_id=item.pk, flagger=by, decision__isnull=True
+    )
+    existing = open_flags.first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            flag = Flag.objects.create(
+                project=project,
+                item_kind=item_type.kind,
+                item_id=item.pk,
+                flagger=by,
+                reason=reason,
+                note=note,
+            )
+    except IntegrityError:  # a double submit: the other request made it
+        return open_flags.get(), False
+    return flag, True
+
+
+def outcomes_for(*, item_type: ItemType, item) -> list[str]:
+    """What a host may decide: approve or not for an item waiting for them; otherwise the rest."""
+    if item_type.is_pending(item):
+        return [Outcome.APPROVE, Outcome.EDIT_REQUEST, Outcome.REMOVE]
+    return [Outcome.KEEP, Outcome.HIDE, Outcome.EDIT_REQUEST, Outcome.REMOVE]
+
+
+def _status_after(*, item_type: ItemType, item, outcome: str) -> str:
+    if outcome == Outcome.APPROVE:
+        return item_type.public_status
+    if outcome == Outcome.HIDE:
+        return HIDDEN
+    if outcome == Outcome.REMOVE:
+        return REMOVED
+    return item.status  # keep and edit request leave it as it is
+
+
+def decision_make(
+    *, project: Project, item_type: ItemType, item, outcome: str, reason: str, by
+) -> Decision:
+    if not can(user=by, action=Action.MODERATE, project=project):
+        raise PermissionDenied("Only the project's hosts and site moderators can moderate.")
+    if outcome not in outcomes_for(item_type=item_type, item=item):
+        raise ValidationError({"outcome": "Choose one of the decisions listed."})
+    reason = _text(
+        reason, field="reason", required="Give a reason for the decision.", limit=REASON_MAX
+    )
+    with transaction.atomic():
+        flags = Flag.objects.filter(
+            item_kind=item_type.kind, item_id=item.pk, decision__isnull=True
+        )
+        personal = flags.filter(reason=FlagReason.PERSONAL).exists()
+        decision = Decision.objects.create(
+            project=project,
+            item_kind=item_type.kind,
+            item_id=item.pk,
+            outcome=outcome,
+            reason=reason,
+            excerpt="" if outcome == Outcome.REMOVE or personal else item_type.excerpt(item),
+            status_before=item.status,
+            item_protected=item.is_protected,
+            author=None if item.is_protected else item.author,
+            decided_by=by,
+        )
+        flags.update(decision=decision)
+        new_status = _status_after(item_type=item_type, item=item, outcome=outcome)
+        if new_status != item.status:
+            item_type.status_set(item, new_status)
+        if decision.author_id and outcome in ADVERSE:
+            _tell_author(decision_id=decision.pk)
+    return decision
+
+
+def _tell_author(*, decision_id: int) -> None:
+    """E-mail a named or pseudonymous author once the decision is committed. Never called for a
+    protected item: the e-mail itself would tie the member to it."""
+    from groundswell.moderation.tasks import send_moderation_notice
+
+    transaction.on_commit(lambda: send_moderation_notice.enqueue(decision_id=decision_id))
+
+
+def appeal_make(*, decision: Decision, item_type: ItemType, by, text: str) -> Appeal:
+    """The author's one appeal. Nothing about who made it is stored (see Appeal)."""
+    if not decision_is_mine(decision=decision, user=by, item_type=item_type):
+        raise PermissionDenied("Only the author can appeal a decision.")
+    if not decision.is_appealable:
+        raise ValidationError("There is nothing to appeal in that decision.")
+    text = _text(
+        text, field="text", required="Say why the decision should change.", limit=APPEAL_MAX
+    )
+    if Appeal.objects.filter(decision=decision).exists():
+        raise ValidationError("You have already appealed this decision.")
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(decision=decision, text=text)
+    except IntegrityError:
+        raise ValidationError("You have already appealed this decision.") from None
+
+
+class AppealOutcome:
+    UPHOLD = "uphold"
+    REVERSE = "reverse"
+    CHOICES = [
+        (UPHOLD, "Uphold: the decision stands"),
+        (REVERSE, "Reverse: undo the decision"),
+    ]
+
+
+def appeal_decide(
+    *, appeal: Appeal, item_type: ItemType, item, outcome: str, reason: str, by
+) -> Appeal:
+    decision = appeal.decision
+    if not can(user=by, action=Action.MODERATE, project=decision.project):
+        raise PermissionDenied("Only the project's hosts and site moderators can decide appeals.")
+    if outcome not in (AppealOutcome.UPHOLD, AppealOutcome.REVERSE):
+        raise ValidationError({"outcome": "Choose to uphold or reverse the decision."})
+    reason = _text(
+        reason, field="reason", required="Give a reason for the outcome.", limit=REASON_MAX
+    )
+    with transaction.atomic():
+        claimed = Appeal.objects.filter(pk=appeal.pk, status=AppealStatus.OPEN).update(
+            status=AppealStatus.REVERSED
+            if outcome == AppealOutcome.REVERSE
+            else AppealStatus.UPHELD,
+            outcome_reason=reason,
+            decided_by=by,
+            decided_at=timezone.now(),
+        )
+        if not claimed:
+            raise ValidationError("That appeal has already been decided.")
+        appeal.refresh_from_db()
+        if outcome == AppealOutcome.REVERSE and item is not None:
+            # Put back what the decision changed, unless something has changed it since.
+            changed_to = _status_after(item_type=item_type, item=item, outcome=decision.outcome)
+            if decision.outcome in (Outcome.HIDE, Outcome.REMOVE) and item.status == changed_to:
+                item_type.status_set(item, decision.status_before)
+        if decision.author_id:
+            _tell_author(decision_id=decision.pk)
+    return appeal
+
+
+def contribution_moderation_set(*, project: Project, by, mode: str) -> Project:
+    if not can(user=by, action=Action.EDIT, project=project):
+        raise PermissionDenied(
+            "Only the project's hosts can change how contributions are moderated."
+        )
+    if mode not in ContributionModeration.values:
+        raise ValidationError({"mode": "Choose pre-moderation or post-moderation."})
+    project.contribution_moderation = mode
+    project.save(update_fields=["contribution_moderation"])
+    return project

@@ -1,0 +1,236 @@
+"""Flag, decide, appeal and decide the appeal, through the services alone."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from groundswell.contributions.models import Comment, CommentStatus, Contribution, Status
+from groundswell.deliberation.models import Statement, StatementStatus
+from groundswell.moderation import selectors, services
+from groundswell.moderation.items import ITEM_TYPES
+from groundswell.moderation.models import Appeal, AppealStatus, Decision, Flag
+from groundswell.moderation.tests.conftest import SECRET, decide, flag
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def test_a_member_flags_an_item_once(project, named, practitioner):
+    first, created = flag(project, "contribution", named, practitioner, note="Names a carer")
+    again, created_again = flag(project, "contribution", named, practitioner, reason="spam")
+    assert created and not created_again
+    assert again.pk == first.pk
+    assert Flag.objects.filter(item_kind="contribution", item_id=named.pk).count() == 1
+    assert first.flagger == practitioner and first.note == "Names a carer"
+
+
+def test_flags_check_reason_and_note(project, named, practitioner):
+    with pytest.raises(ValidationError) as error:
+        flag(project, "contribution", named, practitioner, reason="because")
+    assert "reason" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        flag(project, "contribution", named, practitioner, note="x" * 501)
+    assert "note" in error.value.message_dict
+    assert not Flag.objects.exists()
+
+
+def test_an_author_cannot_flag_their_own_protected_item(project, protected, writer):
+    with pytest.raises(ValidationError):
+        flag(project, "contribution", protected, writer)
+    assert not Flag.objects.exists()
+
+
+def test_an_outsider_cannot_flag_in_a_private_project(private_project, host_admin, outsider):
+    contribution = Contribution.objects.create(
+        project=private_project, kind="story", title="Inside", body="x"
+    )
+    with pytest.raises(PermissionDenied):
+        flag(private_project, "contribution", contribution, outsider)
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status"),
+    [
+        ("keep", Status.PUBLISHED),
+        ("hide", Status.HIDDEN),
+        ("edit_request", Status.PUBLISHED),
+        ("remove", Status.REMOVED),
+    ],
+)
+def test_each_decision_on_a_contribution(project, named, practitioner, host_admin, outcome, status):
+    flag(project, "contribution", named, practitioner)
+    decision = decide(project, "contribution", named, outcome, host_admin)
+    named.refresh_from_db()
+    assert named.status == status
+    assert decision.reason == "Breaks the code of conduct."
+    assert decision.status_before == Status.PUBLISHED
+    # The decision closes the open flags: the item leaves the queue.
+    assert not Flag.objects.filter(decision__isnull=True).exists()
+    assert list(selectors.flagged_items(project=project)) == []
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 1001])
+def test_a_decision_needs_a_reason_of_sensible_length(project, named, host_admin, reason):
+    with pytest.raises(ValidationError) as error:
+        decide(project, "contribution", named, "hide", host_admin, reason=reason)
+    assert "reason" in error.value.message_dict
+    named.refresh_from_db()
+    assert named.status == Status.PUBLISHED
+    assert not Decision.objects.exists()
+
+
+@pytest.mark.parametrize("outcome", ["delete", "approve", ""])
+def test_an_unknown_or_unfitting_decision_is_refused(project, named, host_admin, outcome):
+    with pytest.raises(ValidationError) as error:
+        decide(project, "contribution", named, outcome, host_admin)
+    assert "outcome" in error.value.message_dict
+    assert not Decision.objects.exists()
+
+
+def test_only_hosts_and_staff_decide(project, named, practitioner, outsider, staff, host_admin):
+    for user in (practitioner, outsider):
+        with pytest.raises(PermissionDenied):
+            decide(project, "contribution", named, "hide", user)
+    assert decide(project, "contribution", named, "keep", staff).decided_by == staff
+
+
+def test_hiding_a_comment_recounts_the_thread(project, named, comment, writer, host_admin):
+    named.refresh_from_db()
+    assert named.comment_count == 1
+    decide(project, "comment", comment, "hide", host_admin)
+    named.refresh_from_db()
+    assert Comment.objects.get(pk=comment.pk).status == CommentStatus.HIDDEN
+    assert named.comment_count == 0
+
+
+def test_removing_a_statement_takes_it_out_of_voting(project, statement, host_admin):
+    decide(project, "statement", statement, "remove", host_admin)
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.REMOVED
+
+
+def test_a_named_author_is_emailed_and_a_protected_one_never(
+    project, named, protected, host_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(project, "contribution", named, "hide", host_admin)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [SECRET["email"]]
+    assert "Breaks the code of conduct." in mail.outbox[0].body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = decide(project, "contribution", protected, "remove", host_admin)
+    assert mail.outbox == []
+    assert decision.author_id is None and decision.item_protected
+
+
+def test_the_author_appeals_once(project, named, writer, host_admin):
+    decision = decide(project, "contribution", named, "hide", host_admin)
+    kind = ITEM_TYPES["contribution"]
+    with pytest.raises(ValidationError) as error:
+        services.appeal_make(decision=decision, item_type=kind, by=writer, text="  ")
+    assert "text" in error.value.message_dict
+    appeal = services.appeal_make(
+        decision=decision, item_type=kind, by=writer, text="It names nobody."
+    )
+    assert appeal.status == AppealStatus.OPEN
+    with pytest.raises(ValidationError):
+        services.appeal_make(decision=decision, item_type=kind, by=writer, text="Again")
+    assert Appeal.objects.count() == 1
+    assert list(selectors.appeals_open(project=project)) == [appeal]
+
+
+def test_only_the_author_appeals_and_keep_is_not_appealable(
+    project, named, writer, practitioner, host_admin
+):
+    kind = ITEM_TYPES["contribution"]
+    hidden = decide(project, "contribution", named, "hide", host_admin)
+    with pytest.raises(PermissionDenied):
+        services.appeal_make(decision=hidden, item_type=kind, by=practitioner, text="Mine")
+    kept = decide(project, "contribution", named, "keep", host_admin)
+    with pytest.raises(ValidationError):
+        services.appeal_make(decision=kept, item_type=kind, by=writer, text="Why")
+
+
+def test_the_protected_author_appeals_and_nothing_records_who(
+    project, protected, writer, practitioner, host_admin
+):
+    kind = ITEM_TYPES["contribution"]
+    decision = decide(project, "contribution", protected, "hide", host_admin)
+    assert [d.pk for d in selectors.decisions_about_me(user=writer)] == [decision.pk]
+    assert list(selectors.decisions_about_me(user=practitioner)) == []
+    with pytest.raises(PermissionDenied):
+        services.appeal_make(decision=decision, item_type=kind, by=practitioner, text="Me")
+    appeal = services.appeal_make(decision=decision, item_type=kind, by=writer, text="Please")
+    stored = Appeal.objects.filter(pk=appeal.pk).values().get()
+    assert writer.pk not in [v for k, v in stored.items() if k != "id" and k != "decision_id"]
+    assert Decision.objects.get(pk=decision.pk).author_id is None
+
+
+@pytest.mark.parametrize(
+    ("outcome", "status", "appeal_status"),
+    [
+        ("reverse", Status.PUBLISHED, AppealStatus.REVERSED),
+        ("uphold", Status.HIDDEN, AppealStatus.UPHELD),
+    ],
+)
+def test_a_host_decides_the_appeal(
+    project,
+    named,
+    writer,
+    host_admin,
+    outcome,
+    status,
+    appeal_status,
+    django_capture_on_commit_callbacks,
+):
+    kind = ITEM_TYPES["contribution"]
+    decision = decide(project, "contribution", named, "hide", host_admin)
+    appeal = services.appeal_make(decision=decision, item_type=kind, by=writer, text="Fair?")
+    named.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.appeal_decide(
+            appeal=appeal, item_type=kind, item=named, outcome=outcome, reason="", by=host_admin
+        )
+    assert "reason" in error.value.message_dict
+    with django_capture_on_commit_callbacks(execute=True):
+        services.appeal_decide(
+            appeal=appeal,
+            item_type=kind,
+            item=named,
+            outcome=outcome,
+            reason="Read again.",
+            by=host_admin,
+        )
+    named.refresh_from_db()
+    appeal.refresh_from_db()
+    assert named.status == status
+    assert appeal.status == appeal_status
+    assert "Read again." in mail.outbox[-1].body
+    with pytest.raises(ValidationError):
+        services.appeal_decide(
+            appeal=appeal, item_type=kind, item=named, outcome="reverse", reason="x", by=host_admin
+        )
+
+
+def test_an_appeal_decision_is_for_hosts(project, named, writer, practitioner, host_admin):
+    kind = ITEM_TYPES["contribution"]
+    decision = decide(project, "contribution", named, "remove", host_admin)
+    appeal = services.appeal_make(decision=decision, item_type=kind, by=writer, text="Fair?")
+    with pytest.raises(PermissionDenied):
+        services.appeal_decide(
+            appeal=appeal, item_type=kind, item=named, outcome="reverse", reason="x", by=writer
+        )
+    with pytest.raises(ValidationError) as error:
+        services.appeal_decide(
+            appeal=appeal, item_type=kind, item=named, outcome="maybe", reason="x", by=host_admin
+        )
+    assert "outcome" in error.value.message_dict
+
+
+def test_a_comment_under_a_hidden_contribution_cannot_be_reported(
+    project, named, comment, practitioner, host_admin
+):
+    decide(project, "contribution", named, "hide", host_admin)
+    comment.refresh_from_db()
+    with pytest.raises(ValidationError):
+        flag(project, "comment", comment, practitioner)
+    assert not Flag.objects.filter(decision__isnull=True).exists()

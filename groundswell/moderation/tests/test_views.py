@@ -1,0 +1,339 @@
+"""The pages: who may reach them, what they show, and bad input answered with form errors."""
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from groundswell.contributions.services import comment_create, contribution_create
+from groundswell.moderation.models import Appeal, Decision, Flag
+from groundswell.moderation.tests.conftest import SECRET, STORY, decide, flag
+from groundswell.testing import factories
+
+
+def _queue(project):
+    return f"/projects/{project.slug}/moderation/"
+
+
+def _decide_url(project, kind, item):
+    return f"/projects/{project.slug}/moderation/items/{kind}/{item.pk}/"
+
+
+def _flag_url(project, kind, item):
+    return f"/projects/{project.slug}/moderation/flag/{kind}/{item.pk}/"
+
+
+# who               queue  decide  site queue
+ACCESS = [
+    ("anonymous", "login", "login", "login"),
+    ("practitioner", 403, 403, 403),
+    ("outsider", 403, 403, 403),
+    ("other_host", 403, 403, 403),
+    ("host_admin", 200, 200, 403),
+    ("staff", 200, 200, 200),
+]
+
+
+@pytest.fixture
+def other_host(db):
+    """The host admin of another project, with no rights here."""
+    other_admin = factories.UserFactory(username="otto", display_name="Otto Otherhost")
+    org = factories.OrganisationFactory(name="Elsewhere Trust")
+    factories.MembershipFactory(organisation=org, user=other_admin, is_admin=True)
+    factories.ProjectFactory(host_organisation=org, created_by=other_admin)
+    return other_admin
+
+
+@pytest.mark.parametrize(("who", "queue", "decide_page", "site"), ACCESS)
+def test_who_reaches_the_queues_and_decisions(
+    client, request, project, named, practitioner, who, queue, decide_page, site
+):
+    flag(project, "contribution", named, practitioner)
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    for url, expected in [
+        (_queue(project), queue),
+        (_decide_url(project, "contribution", named), decide_page),
+        ("/moderation/", site),
+    ]:
+        response = client.get(url)
+        if expected == "login":
+            assert response.status_code == 302 and "/accounts/login/" in response.url
+        else:
+            assert response.status_code == expected, url
+    # Nobody without the right can decide by posting either.
+    if queue != 200:
+        client.post(
+            _decide_url(project, "contribution", named), {"outcome": "remove", "reason": "x"}
+        )
+        assert not Decision.objects.exists()
+
+
+def test_the_queue_groups_flags_and_never_names_a_protected_author(
+    client, project, protected, practitioner, service_user, host_admin, staff
+):
+    flag(project, "contribution", protected, practitioner, reason="personal", note="Names a ward")
+    flag(project, "contribution", protected, service_user, reason="abusive")
+    for user, url in [(host_admin, _queue(project)), (staff, "/moderation/")]:
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "Protected story about Ward 7" in page
+        assert "2 reports" in page and "Names a ward" in page
+        assert "Protected contributor" in page
+        for value in SECRET.values():
+            assert value not in page
+        # Flaggers are not shown either.
+        assert practitioner.display_name not in page
+
+
+def test_an_empty_queue_says_so(client, project, host_admin):
+    client.force_login(host_admin)
+    page = client.get(_queue(project)).content.decode()
+    assert "Nothing is waiting" in page
+    assert "No appeals are waiting" in page
+
+
+def test_flagging_through_the_page(client, project, named, comment, statement, practitioner):
+    url = _flag_url(project, "contribution", named)
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url
+    client.force_login(practitioner)
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "spam"}, follow=True)
+    assert "A host will look at it" in response.content.decode()
+    again = client.post(url, {"reason": "abusive"}, follow=True)
+    assert "You have already reported this" in again.content.decode()
+    assert Flag.objects.filter(item_kind="contribution").count() == 1
+    for kind, item in [("comment", comment), ("statement", statement)]:
+        assert (
+            client.post(_flag_url(project, kind, item), {"reason": "off_topic"}).status_code == 302
+        )
+    assert Flag.objects.count() == 3
+    # The pages link to the report form.
+    detail = client.get(named.get_absolute_url()).content.decode()
+    assert _flag_url(project, "contribution", named) in detail
+    assert _flag_url(project, "comment", comment) in detail
+    statements = client.get(f"/projects/{project.slug}/statements/").content.decode()
+    assert _flag_url(project, "statement", statement) in statements
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({}, "reason"),
+        ({"reason": "because"}, "reason"),
+        ({"reason": "spam", "note": "x" * 501}, "note"),
+        ({"reason": "spam\x00"}, "reason"),
+    ],
+)
+def test_bad_flags_are_form_errors(client, project, named, practitioner, data, field):
+    client.force_login(practitioner)
+    response = client.post(_flag_url(project, "contribution", named), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    assert 'class="error-summary"' in response.content.decode()
+    assert not Flag.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"outcome": "hide"}, "reason"),
+        ({"outcome": "hide", "reason": "   "}, "reason"),
+        ({"outcome": "hide", "reason": "x" * 1001}, "reason"),
+        ({"outcome": "obliterate", "reason": "Spam"}, "outcome"),
+        ({"outcome": "approve", "reason": "Spam"}, "outcome"),
+        ({"reason": "Spam"}, "outcome"),
+    ],
+)
+def test_bad_decisions_are_form_errors(client, project, named, host_admin, data, field):
+    client.force_login(host_admin)
+    response = client.post(_decide_url(project, "contribution", named), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors[field]
+    page = response.content.decode()
+    assert 'class="error-summary"' in page and f'id="id_{field}_error"' in page
+    assert not Decision.objects.exists()
+
+
+def test_unknown_kinds_and_items_are_404(client, project, named, host_admin):
+    client.force_login(host_admin)
+    assert (
+        client.get(f"/projects/{project.slug}/moderation/items/idea/{named.pk}/").status_code == 404
+    )
+    assert (
+        client.get(f"/projects/{project.slug}/moderation/items/comment/999999/").status_code == 404
+    )
+
+
+def test_a_host_of_another_project_cannot_decide_here_even_by_id(
+    client, project, named, other_host
+):
+    other = other_host.memberships.first().organisation.hosted_projects.first()
+    client.force_login(other_host)
+    # The item belongs to `project`: through the other project's door it does not exist.
+    response = client.post(
+        _decide_url(other, "contribution", named), {"outcome": "remove", "reason": "x"}
+    )
+    assert response.status_code == 404
+    assert not Decision.objects.exists()
+
+
+def test_deciding_through_the_page(client, project, named, practitioner, host_admin):
+    flag(project, "contribution", named, practitioner)
+    client.force_login(host_admin)
+    response = client.post(
+        _decide_url(project, "contribution", named), {"outcome": "hide", "reason": "Off topic."}
+    )
+    assert response.status_code == 302
+    named.refresh_from_db()
+    assert named.status == "hidden"
+    assert "Nothing is waiting" in client.get(_queue(project)).content.decode()
+
+
+def test_the_log_shows_what_and_why_but_no_author(
+    client, project, protected, named, writer, host_admin
+):
+    decide(project, "contribution", protected, "hide", host_admin, reason="Too much detail.")
+    decide(project, "contribution", named, "remove", host_admin, reason="Spam links.")
+    page = client.get(f"/projects/{project.slug}/moderation/log/").content.decode()
+    assert "Too much detail." in page and "Spam links." in page
+    assert "Protected story about Ward 7" in page  # the excerpt of a hidden item
+    assert "Removed item" in page and "Named story" not in page
+    for value in SECRET.values():
+        assert value not in page
+    assert "Protected contributor" not in page  # no bylines at all
+    assert (
+        f'href="/projects/{project.slug}/moderation/log/"'
+        in client.get(project.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_personal_information_flag_keeps_the_text_out_of_the_log(
+    client, project, named, practitioner, host_admin
+):
+    flag(project, "contribution", named, practitioner, reason="personal")
+    decide(project, "contribution", named, "hide", host_admin)
+    page = client.get(f"/projects/{project.slug}/moderation/log/").content.decode()
+    assert "Named story" not in page and "Text not shown" in page
+
+
+def test_a_private_projects_log_is_for_insiders(client, private_project, outsider, host_admin):
+    url = f"/projects/{private_project.slug}/moderation/log/"
+    assert client.get(url).status_code == 404
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(host_admin)
+    assert "Nothing has been moderated" in client.get(url).content.decode()
+
+
+def test_the_protected_author_sees_the_notice_and_appeals_and_nobody_else_can(
+    client, project, protected, writer, practitioner, host_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = decide(project, "contribution", protected, "hide", host_admin, reason="Detail.")
+    assert mail.outbox == []
+    appeal_url = f"/moderation/notices/{decision.pk}/appeal/"
+    client.force_login(practitioner)
+    assert "No notices" in client.get("/moderation/notices/").content.decode()
+    assert client.get(appeal_url).status_code == 404
+    assert client.post(appeal_url, {"text": "Mine really"}).status_code == 404
+    client.force_login(host_admin)
+    assert client.post(appeal_url, {"text": "Mine really"}).status_code == 404
+    client.force_login(writer)
+    notices = client.get("/moderation/notices/").content.decode()
+    assert "Detail." in notices and appeal_url in notices
+    too_long = client.post(appeal_url, {"text": "x" * 1001})
+    assert too_long.status_code == 400 and too_long.context["form"].errors["text"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(appeal_url, {"text": "It names no one."}).status_code == 302
+    assert mail.outbox == []
+    again = client.get(appeal_url).content.decode()
+    assert "already appealed" in again
+    assert client.post(appeal_url, {"text": "Twice"}).status_code == 400
+    assert Appeal.objects.count() == 1
+    # The host decides the appeal from the queue; the author sees the outcome.
+    appeal = Appeal.objects.get()
+    client.force_login(host_admin)
+    queue = client.get(_queue(project)).content.decode()
+    assert f"/projects/{project.slug}/moderation/appeals/{appeal.pk}/" in queue
+    url = f"/projects/{project.slug}/moderation/appeals/{appeal.pk}/"
+    assert client.post(url, {"outcome": "reverse"}).status_code == 400
+    assert client.post(url, {"outcome": "sideways", "reason": "x"}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        assert (
+            client.post(url, {"outcome": "reverse", "reason": "On reflection."}).status_code == 302
+        )
+    assert mail.outbox == []
+    protected.refresh_from_db()
+    assert protected.status == "published"
+    client.force_login(writer)
+    assert "On reflection." in client.get("/moderation/notices/").content.decode()
+
+
+def test_a_participant_cannot_decide_an_appeal(
+    client, project, named, writer, practitioner, host_admin
+):
+    decision = decide(project, "contribution", named, "hide", host_admin)
+    client.force_login(writer)
+    client.post(f"/moderation/notices/{decision.pk}/appeal/", {"text": "Please"})
+    appeal = Appeal.objects.get()
+    client.force_login(practitioner)
+    url = f"/projects/{project.slug}/moderation/appeals/{appeal.pk}/"
+    assert client.post(url, {"outcome": "reverse", "reason": "x"}).status_code == 403
+    appeal.refresh_from_db()
+    assert appeal.status == "open"
+
+
+def test_hosts_switch_on_pre_moderation(client, project, host_admin, practitioner):
+    url = f"/projects/{project.slug}/moderation/settings/"
+    client.force_login(practitioner)
+    assert client.post(url, {"mode": "pre"}).status_code == 403
+    client.force_login(host_admin)
+    assert client.post(url, {"mode": "sometimes"}).status_code == 400
+    assert client.post(url, {"mode": "pre"}).status_code == 302
+    project.refresh_from_db()
+    assert project.contribution_moderation == "pre"
+
+
+def _fill_queue(project, writer, reporters, n):
+    for i in range(n):
+        item = contribution_create(project=project, author=writer, title=f"Story {i}", **STORY)
+        remark = comment_create(contribution=item, author=writer, body=f"Remark {i}")
+        for reporter in reporters:
+            flag(project, "contribution", item, reporter)
+            flag(project, "comment", remark, reporter, reason="spam", note="Again")
+
+
+def test_the_queue_costs_the_same_queries_however_long(
+    client, project, writer, practitioner, service_user, host_admin
+):
+    client.force_login(host_admin)
+    _fill_queue(project, writer, [practitioner], 1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(_queue(project)).status_code == 200
+    _fill_queue(project, writer, [practitioner, service_user], 5)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(_queue(project)).content.decode()
+    assert page.count("Decide<span") == 12
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_decision_page_shows_every_kind_of_item(
+    client, project, comment, statement, practitioner, host_admin
+):
+    flag(project, "comment", comment, practitioner, note="Rude")
+    client.force_login(host_admin)
+    for kind, item, text in [
+        ("comment", comment, "A named comment on the ward."),
+        ("statement", statement, "Pay travel time between visits"),
+    ]:
+        page = client.get(_decide_url(project, kind, item)).content.decode()
+        assert text in page
+    assert "Rude" in client.get(_decide_url(project, "comment", comment)).content.decode()
+    response = client.post(
+        _decide_url(project, "statement", statement), {"outcome": "hide", "reason": "Off topic."}
+    )
+    assert response.status_code == 302
+    statement.refresh_from_db()
+    assert statement.status == "hidden"

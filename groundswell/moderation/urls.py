@@ -1,0 +1,24 @@
+from django.urls import path
+
+from groundswell.moderation import views
+
+app_name = "moderation"
+urlpatterns = [
+    path("moderation/", views.site_queue, name="site_queue"),
+    path("moderation/notices/", views.notices, name="notices"),
+    path("moderation/notices/<int:pk>/appeal/", views.appeal, name="appeal"),
+    path("projects/<slug:slug>/moderation/", views.queue, name="queue"),
+    path("projects/<slug:slug>/moderation/settings/", views.settings_edit, name="settings"),
+    path("projects/<slug:slug>/moderation/log/", views.log, name="log"),
+    path("projects/<slug:slug>/moderation/flag/<str:kind>/<int:pk>/", views.flag, name="flag"),
+    path(
+        "projects/<slug:slug>/moderation/items/<str:kind>/<int:pk>/",
+        views.decide,
+        name="decide",
+    ),
+    path(
+        "projects/<slug:slug>/moderation/appeals/<int:pk>/",
+        views.appeal_decide,
+        name="appeal_decide",
+    ),
+]

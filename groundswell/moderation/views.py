@@ -1,0 +1,239 @@
+"""Thin pages: find through the project door, call one service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from groundswell.core.forms import add_service_errors
+from groundswell.core.pagination import paginate
+from groundswell.core.ratelimit import rate_limit
+from groundswell.moderation import selectors, services
+from groundswell.moderation.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    DecisionForm,
+    FlagForm,
+    ModerationSettingsForm,
+)
+from groundswell.moderation.items import ITEM_TYPES, item_type
+from groundswell.moderation.models import Appeal
+from groundswell.projects.permissions import Action, project_get_for_user
+from groundswell.projects.views import project_page_context
+
+PENDING_SHOWN = 50
+
+
+def _posted(request):
+    # An empty POST is still a submission: it must show "required" errors, not a fresh form.
+    return request.POST if request.method == "POST" else None
+
+
+def _item_or_404(project, kind: str, pk: int):
+    kind_def = item_type(kind)
+    item = kind_def.get(project=project, pk=pk) if kind_def else None
+    if item is None:
+        raise Http404("Nothing to moderate there")
+    return kind_def, item
+
+
+@login_required
+@rate_limit("post")
+def flag(request, slug: str, kind: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user)
+    kind_def, item = _item_or_404(project, kind, pk)
+    if not kind_def.is_public(item):
+        raise Http404("Nothing to report there")
+    form = FlagForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, created = services.flag_create(
+                project=project, item_type=kind_def, item=item, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Thank you. A host will look at it."
+                if created
+                else "You have already reported this. A host will look at it.",
+            )
+            return redirect(kind_def.url(item))
+    return render(
+        request,
+        "moderation/flag.html",
+        {
+            **project_page_context(request, project),
+            "form": form,
+            "item_type": kind_def,
+            "item": item,
+            "excerpt": kind_def.excerpt(item, 200),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _queue_context(request, *, project=None) -> dict:
+    page = paginate(request, selectors.flagged_items(project=project), per_page=20)
+    pending = selectors.contributions_pending(project=project)
+    return {
+        "page": page,
+        "entries": selectors.queue_entries(rows=page.object_list),
+        "pending": pending[:PENDING_SHOWN],
+        "pending_count": pending.count(),
+        "appeals": selectors.appeals_open(project=project)[:PENDING_SHOWN],
+        "item_types": ITEM_TYPES,
+    }
+
+
+@login_required
+def queue(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.MODERATE)
+    context = {**project_page_context(request, project), **_queue_context(request, project=project)}
+    context["settings_form"] = ModerationSettingsForm(
+        initial={"mode": project.contribution_moderation}
+    )
+    return render(request, "moderation/queue.html", context)
+
+
+@login_required
+def site_queue(request):
+    # Site moderators are the site's staff (is_staff): the same people as the Django admin.
+    if not request.user.is_staff:
+        raise PermissionDenied("Only site moderators can see every project's queue.")
+    return render(request, "moderation/queue.html", _queue_context(request))
+
+
+@login_required
+@require_POST
+def settings_edit(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    form = ModerationSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contribution_moderation_set(
+                project=project, by=request.user, mode=form.cleaned_data["mode"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Moderation setting saved.")
+            return redirect("moderation:queue", slug=slug)
+    context = {**project_page_context(request, project), **_queue_context(request, project=project)}
+    context["settings_form"] = form
+    return render(request, "moderation/queue.html", context, status=400)
+
+
+@login_required
+def decide(request, slug: str, kind: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.MODERATE)
+    kind_def, item = _item_or_404(project, kind, pk)
+    outcomes = services.outcomes_for(item_type=kind_def, item=item)
+    form = DecisionForm(_posted(request), outcomes=outcomes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.decision_make(
+                project=project, item_type=kind_def, item=item, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Decision recorded: {decision.get_outcome_display()}.")
+            return redirect("moderation:queue", slug=slug)
+    return render(
+        request,
+        "moderation/decide.html",
+        {
+            **project_page_context(request, project),
+            "form": form,
+            "item_type": kind_def,
+            "item": item,
+            "flags": selectors.open_flags_for(item_type=kind_def, item=item),
+            "decisions": selectors.decisions_for_item(item_type=kind_def, item=item),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def appeal_decide(request, slug: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.MODERATE)
+    appeal = (
+        Appeal.objects.select_related("decision__project").filter(pk=pk, decision__project=project)
+    ).first()
+    if appeal is None:
+        raise Http404("No such appeal")
+    decision = appeal.decision
+    kind_def = item_type(decision.item_kind)
+    item = kind_def.get(project=project, pk=decision.item_id)
+    form = AppealDecisionForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_decide(
+                appeal=appeal, item_type=kind_def, item=item, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Appeal decided.")
+            return redirect("moderation:queue", slug=slug)
+    return render(
+        request,
+        "moderation/appeal_decide.html",
+        {
+            **project_page_context(request, project),
+            "form": form,
+            "appeal": appeal,
+            "decision": decision,
+            "item_type": kind_def,
+            "item": item,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def log(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user)
+    page = paginate(request, selectors.moderation_log(project=project), per_page=30)
+    return render(
+        request,
+        "moderation/log.html",
+        {**project_page_context(request, project), "page": page, "item_types": ITEM_TYPES},
+    )
+
+
+@login_required
+def notices(request):
+    page = paginate(request, selectors.decisions_about_me(user=request.user), per_page=20)
+    return render(request, "moderation/notices.html", {"page": page, "item_types": ITEM_TYPES})
+
+
+@login_required
+@rate_limit("post")
+def appeal(request, pk: int):
+    decision = selectors.decision_get_mine(user=request.user, pk=pk)
+    if decision is None:
+        raise Http404("No such notice")
+    form = AppealForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appeal_make(
+                decision=decision,
+                item_type=item_type(decision.item_kind),
+                by=request.user,
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your appeal is sent. A host will look at it.")
+            return redirect("moderation:notices")
+    return render(
+        request,
+        "moderation/appeal.html",
+        {"form": form, "decision": decision, "item_types": ITEM_TYPES},
+        status=400 if form.errors else 200,
+    )
