@@ -33,10 +33,14 @@ class ContributionForm(forms.Form):
         )
     )
 
-    def __init__(self, *args, kind, **kwargs):
+    def __init__(self, *args, kind, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["title"].label = kind.title_label
         self.fields["body"].label = kind.body_label
+        if editing:
+            # How a contribution is attributed is settled when it is published: making a named
+            # item protected later could not take back who has already seen the name.
+            del self.fields["attribution"]
 
 
 class CommentForm(forms.Form):

@@ -74,6 +74,8 @@ class Contribution(Attributed):
     attachment = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     comment_count = models.PositiveIntegerField(default=0)
+    # The day of the author's last change; a day, never a time, as for every protected date.
+    edited_on = models.DateField(null=True, blank=True)
     # Title, body and the kind's text fields, kept for full-text search (FTS5 or tsvector).
     search_text = models.TextField(blank=True)
 

@@ -76,18 +76,9 @@ def contribution_create(
     kind_def = get_kind(kind)
     if kind_def is None:
         raise ValidationError({"kind": "Unknown kind of contribution."})
-    form = kind_def.clean_details(details or {}, {"file": attachment} if attachment else None)
-    if not form.is_valid():
-        raise ValidationError(form.errors)
-    cleaned = kind_def.serialise(form.cleaned_data)
-    linked_barrier = cleaned.get("linked_barrier") if kind == "failure_demand" else None
-    if (
-        linked_barrier
-        and not Contribution.objects.filter(
-            project=project, pk=linked_barrier, kind="barrier"
-        ).exists()
-    ):
-        raise ValidationError({"linked_barrier": "There is no barrier with that number here."})
+    cleaned, upload = _clean_details(
+        project=project, kind_def=kind_def, details=details, attachment=attachment
+    )
     contribution = Contribution(
         project=project,
         status=Status.PENDING
@@ -101,10 +92,69 @@ def contribution_create(
         search_text=" ".join([title, body, kind_def.search_text(cleaned)]),
     )
     attribute(contribution, author=author, attribution=attribution)
-    if kind_def.accepts_file and form.cleaned_data.get("file"):
-        contribution.attachment = form.cleaned_data["file"]
+    if upload:
+        contribution.attachment = upload
     contribution.full_clean(exclude=["attachment"])
     attributed_save(contribution, author=author, project=project, object_kind="contribution")
+    _pages_changed(project)
+    return contribution
+
+
+def _clean_details(*, project: Project, kind_def, details, attachment) -> tuple[dict, Any]:
+    """The kind's own fields, validated and made JSON-safe, and the cleaned file if any."""
+    form = kind_def.clean_details(details or {}, {"file": attachment} if attachment else None)
+    if not form.is_valid():
+        raise ValidationError(form.errors)
+    cleaned = kind_def.serialise(form.cleaned_data)
+    linked_barrier = cleaned.get("linked_barrier") if kind_def.slug == "failure_demand" else None
+    if (
+        linked_barrier
+        and not Contribution.objects.filter(
+            project=project, pk=linked_barrier, kind="barrier"
+        ).exists()
+    ):
+        raise ValidationError({"linked_barrier": "There is no barrier with that number here."})
+    upload = form.cleaned_data.get("file") if kind_def.accepts_file else None
+    return cleaned, upload
+
+
+# An author may change what is still theirs to change: not a withdrawn or removed item.
+EDITABLE = {Status.PUBLISHED, Status.PENDING, Status.HIDDEN}
+
+
+def contribution_edit(
+    *,
+    contribution: Contribution,
+    by,
+    title: str,
+    body: str,
+    details: dict[str, Any] | None = None,
+    sector: str = "",
+    attachment=None,
+) -> Contribution:
+    """The author's own correction. Attribution and moderation status stay as they were; only
+    the day of the change is kept, as for every date on a protected item."""
+    if not is_author(item=contribution, user=by):
+        raise PermissionDenied("Only the author can edit a contribution.")
+    if contribution.status not in EDITABLE:
+        raise ValidationError("This contribution can no longer be edited.")
+    project = contribution.project
+    kind_def = get_kind(contribution.kind)
+    cleaned, upload = _clean_details(
+        project=project, kind_def=kind_def, details=details, attachment=attachment
+    )
+    contribution.title = title.strip()
+    contribution.body = body.strip()
+    contribution.details = cleaned
+    contribution.sector = sector or project.sector or contribution.sector
+    contribution.search_text = " ".join([title, body, kind_def.search_text(cleaned)])
+    contribution.edited_on = timezone.localdate()
+    fields = ["title", "body", "details", "sector", "search_text", "edited_on"]
+    if upload:
+        contribution.attachment = upload
+        fields.append("attachment")
+    contribution.full_clean(exclude=["attachment"])
+    contribution.save(update_fields=fields)
     _pages_changed(project)
     return contribution
 

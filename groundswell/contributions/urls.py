@@ -22,6 +22,11 @@ urlpatterns = [
     ),
     path("projects/<slug:slug>/contributions/<int:pk>/link/", views.link_add, name="link"),
     path(
+        "projects/<slug:slug>/contributions/<int:pk>/edit/",
+        views.contribution_edit,
+        name="edit",
+    ),
+    path(
         "projects/<slug:slug>/contributions/<int:pk>/withdraw/",
         views.contribution_withdraw,
         name="withdraw",

@@ -2,7 +2,7 @@ import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -190,6 +190,47 @@ def link_add(request, slug: str, pk: int):
             messages.success(request, "Link added.")
             return redirect(f"{contribution.get_absolute_url()}#links")
     return _detail_with_errors(request, contribution, link_form=form)
+
+
+@login_required
+@rate_limit("post")
+def contribution_edit(request, slug: str, pk: int):
+    project = project_get_for_user(slug=slug, user=request.user)
+    contribution = selectors.contribution_get(project=project, pk=pk, viewer=request.user)
+    if not services.is_author(item=contribution, user=request.user):
+        raise PermissionDenied("Only the author can edit a contribution.")
+    kind_def = get_kind(contribution.kind)
+    data = request.POST if request.method == "POST" else None
+    initial = {"title": contribution.title, "body": contribution.body}
+    initial["sector"] = contribution.sector if contribution.sector != project.sector else ""
+    form = ContributionForm(data, kind=kind_def, editing=True, initial=initial)
+    details = kind_def.details_form(data, request.FILES or None, initial=contribution.details)
+    if request.method == "POST" and form.is_valid() & details.is_valid():
+        try:
+            services.contribution_edit(
+                contribution=contribution,
+                by=request.user,
+                details=request.POST.dict(),
+                attachment=request.FILES.get("file"),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(details, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(contribution)
+    return render(
+        request,
+        "contributions/form.html",
+        {
+            **project_page_context(request, project),
+            "kind": kind_def,
+            "form": form,
+            "details": details,
+            "contribution": contribution,
+        },
+        status=400 if form.errors or details.errors else 200,
+    )
 
 
 @login_required

@@ -74,6 +74,7 @@ ROUTES: dict[str, Rule] = {
     "contributions:create": Rule.MEMBER,
     "contributions:comment": Rule.MEMBER,
     "contributions:link": Rule.MEMBER,
+    "contributions:edit": Rule.AUTHOR,
     "contributions:withdraw": Rule.AUTHOR,
     "deliberation:statements": Rule.PUBLIC,
     "deliberation:results": Rule.PUBLIC,
