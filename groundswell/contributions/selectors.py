@@ -6,6 +6,7 @@ from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from groundswell.contributions.models import Comment, Contribution, ContributionLink, Status
+from groundswell.organisations.selectors import verified_roles_prefetch
 from groundswell.projects.models import Project
 from groundswell.projects.selectors import projects_visible_to
 
@@ -57,7 +58,11 @@ def contributions_list(
     q: str = "",
 ) -> QuerySet[Contribution]:
     """Published contributions in one project, or in every project the user can see."""
-    qs = Contribution.objects.filter(status=Status.PUBLISHED).select_related("author", "project")
+    qs = (
+        Contribution.objects.filter(status=Status.PUBLISHED)
+        .select_related("author", "project")
+        .prefetch_related(verified_roles_prefetch())
+    )
     if project is not None:
         qs = qs.filter(project=project)
     else:
@@ -100,11 +105,15 @@ def contribution_links(*, contribution: Contribution) -> dict[str, list[Contribu
 
 def comments_for(*, contribution: Contribution) -> list[Comment]:
     """Top-level comments, each with its replies, in the order they were written."""
-    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    replies = (
+        Comment.objects.select_related("author")
+        .prefetch_related(verified_roles_prefetch())
+        .order_by("created_at", "id")
+    )
     return list(
         contribution.comments.filter(parent__isnull=True)
         .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies))
+        .prefetch_related(Prefetch("replies", queryset=replies), verified_roles_prefetch())
         .order_by("created_at", "id")
     )
 
