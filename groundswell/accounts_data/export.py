@@ -9,7 +9,7 @@ from groundswell.accounts_data.collect import protected_items_of
 from groundswell.contributions.models import Comment, Contribution
 from groundswell.deliberation.models import Comparison, Idea, Statement, Vote
 from groundswell.deliberation.services import voter_key
-from groundswell.organisations.models import Membership
+from groundswell.organisations.models import Membership, VerifiedRole
 from groundswell.people.models import User
 from groundswell.projects.models import Participant, Project
 
@@ -109,8 +109,22 @@ def member_data(*, user: User) -> dict[str, Any]:
                 "project": p.project.slug,
                 "question": p.project.question,
                 "joined_on": str(p.joined_on),
+                "joined_via": p.joined_via,
             }
             for p in Participant.objects.filter(user=user).select_related("project")
+        ],
+        "verified_roles": [
+            {
+                "role": r.label,
+                "employer_kind": r.employer_kind,
+                "asked": r.organisation.name if r.organisation else "site staff",
+                "status": r.status,
+                "confirmed_by_staff": r.confirmed_by_staff,
+                "requested_at": _when(r.requested_at),
+                "decided_on": _when(r.decided_on),
+                "revoked": r.revoked,
+            }
+            for r in VerifiedRole.objects.filter(member=user).select_related("organisation")
         ],
         "hosted_projects": [
             {"project": p.slug, "question": p.question}
@@ -138,6 +152,7 @@ def member_data(*, user: User) -> dict[str, Any]:
                 "project": v.project.slug,
                 "value": v.value,
                 "perspective": v.perspective,
+                "created_at": _when(v.created_at),
                 "updated_at": _when(v.updated_at),
             }
             for v in Vote.objects.filter(voter=key).select_related("statement", "project")

@@ -13,6 +13,7 @@ from groundswell.contributions.models import (
     ContributionLink,
     Status,
 )
+from groundswell.organisations.selectors import verified_roles_prefetch
 from groundswell.projects.models import Project
 from groundswell.projects.permissions import Action, can
 from groundswell.projects.selectors import projects_visible_to
@@ -65,7 +66,11 @@ def contributions_list(
     q: str = "",
 ) -> QuerySet[Contribution]:
     """Published contributions in one project, or in every project the user can see."""
-    qs = Contribution.objects.filter(status=Status.PUBLISHED).select_related("author", "project")
+    qs = (
+        Contribution.objects.filter(status=Status.PUBLISHED)
+        .select_related("author", "project")
+        .prefetch_related(verified_roles_prefetch())
+    )
     if project is not None:
         qs = qs.filter(project=project)
     else:
@@ -129,12 +134,13 @@ def comments_for(*, contribution: Contribution) -> list[Comment]:
     replies = (
         Comment.objects.filter(status=CommentStatus.PUBLISHED)
         .select_related("author")
+        .prefetch_related(verified_roles_prefetch())
         .order_by("created_at", "id")
     )
     return list(
         contribution.comments.filter(parent__isnull=True, status=CommentStatus.PUBLISHED)
         .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies))
+        .prefetch_related(Prefetch("replies", queryset=replies), verified_roles_prefetch())
         .order_by("created_at", "id")
     )
 

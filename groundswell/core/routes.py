@@ -59,12 +59,23 @@ ROUTES: dict[str, Rule] = {
     "organisations:members": Rule.ORG_ADMIN,
     "organisations:set_admin": Rule.ORG_ADMIN,
     "organisations:verify": Rule.STAFF,
+    # Verified role badges: a member asks; an admin of a verified organisation or staff decide.
+    "organisations:verified_roles": Rule.MEMBER,
+    "organisations:verified_role_requests": Rule.ORG_ADMIN,
+    "organisations:verified_role_requests_staff": Rule.STAFF,
+    "organisations:verified_role_decide": Rule.ORG_ADMIN,
+    # The member withdraws their own badge; the confirming organisation's admins and staff too.
+    "organisations:verified_role_revoke": Rule.OWNER,
     "projects:list": Rule.PUBLIC,
     "projects:create": Rule.MEMBER,
     "projects:join": Rule.INVITEE,
     "projects:edit": Rule.HOST,
     "projects:invites": Rule.HOST,
     "projects:invite_revoke": Rule.HOST,
+    "projects:invite_codes": Rule.HOST,
+    "projects:invite_code_revoke": Rule.HOST,
+    # Any signed-in member may type a code; only a valid unused one lets them in.
+    "projects:join_code": Rule.MEMBER,
     "contributions:browse": Rule.PUBLIC,
     "contributions:project": Rule.PUBLIC,
     "contributions:list": Rule.PUBLIC,
@@ -97,6 +108,7 @@ ROUTES: dict[str, Rule] = {
     "moderation:log": Rule.PUBLIC,
     "moderation:notices": Rule.MEMBER,
     "moderation:appeal": Rule.AUTHOR,
+    "deliberation:coordination": Rule.HOST,
 }
 
 

@@ -3,7 +3,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 # Words used as the fixed parts of URLs beside slugs.
-RESERVED = {"new", "join", "invites", "edit"}
+RESERVED = {"new", "join", "invites", "edit", "verified-roles"}
 
 
 def unique_slug(model: type[Model], text: str, *, max_length: int = 60) -> str:

@@ -75,6 +75,9 @@ class Vote(models.Model):
     voter = models.CharField(max_length=32)
     value = models.SmallIntegerField(choices=VoteValue.choices)
     perspective = models.CharField(max_length=20, blank=True)
+    # When the vote was first cast (a changed vote keeps it): the coordinated-voting report
+    # looks for accounts that all voted within a short window.
+    created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -92,6 +92,7 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
                     project=project,
                     voter=voter,
                     value=int(value),
+                    created_at=now,
                     updated_at=now,
                 )
                 for pk, voter, value in zip(statement_pks, voters, coo.data, strict=True)

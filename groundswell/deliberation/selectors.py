@@ -1,6 +1,9 @@
 import random
+from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from allauth.account.models import EmailAddress
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 
 from groundswell.deliberation.models import (
     AnalysisSnapshot,
@@ -10,7 +13,8 @@ from groundswell.deliberation.models import (
     Vote,
 )
 from groundswell.deliberation.services import voter_key
-from groundswell.projects.models import Project
+from groundswell.organisations.selectors import verified_roles_active
+from groundswell.projects.models import INVITED, Participant, Project
 
 
 def statements_for_voting(*, project: Project, user) -> QuerySet[Statement]:
@@ -87,4 +91,43 @@ def vote_totals(*, project: Project) -> dict[str, int]:
         votes=Count("id"),
         voters=Count("voter", distinct=True),
         agree=Count("id", filter=Q(value=1)),
+    )
+
+
+@dataclass(frozen=True)
+class TrustTiers:
+    """How many of a project's voting members are in each trust tier. Counts only, no names."""
+
+    voters: int
+    email_verified: int
+    invited: int
+    verified_role: int
+
+
+def _member_key(field: str):
+    # Votes name members by an opaque key "u<id>" (see voter_key); build the same from an id.
+    return Concat(Value("u"), Cast(field, output_field=CharField()), output_field=CharField())
+
+
+def voter_trust_tiers(*, project: Project) -> TrustTiers:
+    """Voting members who verified an e-mail address, who joined by invitation (link or code),
+    and who hold an active verified role. Imported Pol.is voters are no members: not counted."""
+    voters = Vote.objects.filter(project=project, voter__startswith="u").values("voter").distinct()
+
+    def among_voters(qs, field: str) -> int:
+        return (
+            qs.annotate(voter_key=_member_key(field))
+            .filter(voter_key__in=voters)
+            .values(field)
+            .distinct()
+            .count()
+        )
+
+    return TrustTiers(
+        voters=voters.count(),
+        email_verified=among_voters(EmailAddress.objects.filter(verified=True), "user_id"),
+        invited=among_voters(
+            Participant.objects.filter(project=project, joined_via__in=INVITED), "user_id"
+        ),
+        verified_role=among_voters(verified_roles_active(), "member_id"),
     )

@@ -106,13 +106,15 @@ def vote_cast(*, statement: Statement, user, value: int) -> Vote:
         raise ValidationError("That statement is not open for voting.")
     if value not in VoteValue.values:
         raise ValidationError({"value": "A vote is agree, disagree or pass."})
+    now = timezone.now()
     vote = Vote(
         statement=statement,
         project=project,
         voter=voter_key(user),
         value=value,
         perspective=user.role,
-        updated_at=timezone.now(),
+        created_at=now,  # kept when the vote is changed: the upsert updates only the fields below
+        updated_at=now,
     )
     if role == ProjectRole.MEMBER:
         # Already a participant (that is what MEMBER means): the upsert alone is one statement,

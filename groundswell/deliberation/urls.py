@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/compare/", views.compare, name="compare"),
     path("<slug:slug>/ideas/new/", views.idea_add, name="idea_add"),
     path("<slug:slug>/results/", views.results, name="results"),
+    path("<slug:slug>/results/coordination/", views.coordination, name="coordination"),
     path("<slug:slug>/export/polis.zip", views.export_polis, name="export_polis"),
     path("<slug:slug>/deliberation/settings/", views.settings_edit, name="settings"),
 ]

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from groundswell.core.forms import add_service_errors
 from groundswell.core.ratelimit import rate_limit
 from groundswell.deliberation import selectors, services
+from groundswell.deliberation.coordination import SETTINGS as COORDINATION_SETTINGS
+from groundswell.deliberation.coordination import coordination_report
 from groundswell.deliberation.forms import (
     ComparisonForm,
     IdeaForm,
@@ -186,8 +188,28 @@ def results(request, slug: str):
         if snapshot and snapshot.computed_at
         else None,
         participation=project_participation(project=project),
+        trust=selectors.voter_trust_tiers(project=project),
     )
     return render(request, "deliberation/results.html", context)
+
+
+@login_required
+def coordination(request, slug: str):
+    """For hosts: groups of new accounts that voted alike within a short time."""
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.MODERATE)
+    return render(
+        request,
+        "deliberation/coordination.html",
+        {
+            **project_page_context(request, project),
+            "rings": coordination_report(project=project),
+            "settings": {
+                **COORDINATION_SETTINGS,
+                "window_hours": round(COORDINATION_SETTINGS["window_seconds"] / 3600),
+                "agreement_percent": round(COORDINATION_SETTINGS["min_agreement"] * 100),
+            },
+        },
+    )
 
 
 def export_polis(request, slug: str):

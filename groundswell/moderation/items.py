@@ -17,6 +17,7 @@ from groundswell.contributions.services import contribution_comment_count_refres
 from groundswell.core.pagecache import page_cache_bump, project_scope
 from groundswell.deliberation.models import Statement, StatementStatus
 from groundswell.deliberation.services import analysis_request
+from groundswell.organisations.selectors import verified_roles_prefetch
 from groundswell.projects.models import Project
 
 HIDDEN = "hidden"
@@ -42,7 +43,11 @@ class ItemType:
         return item
 
     def get_many(self, ids: Iterable[int]) -> dict[int, Model]:
-        items = self.model.objects.filter(pk__in=list(ids)).select_related("author")
+        items = (
+            self.model.objects.filter(pk__in=list(ids))
+            .select_related("author")
+            .prefetch_related(verified_roles_prefetch())
+        )
         return {i.pk: i for i in items}
 
     def text(self, item) -> str:
@@ -123,9 +128,9 @@ class CommentType(ItemType):
     def get_many(self, ids):
         return {
             c.pk: c
-            for c in Comment.objects.filter(pk__in=list(ids)).select_related(
-                "author", "contribution__project"
-            )
+            for c in Comment.objects.filter(pk__in=list(ids))
+            .select_related("author", "contribution__project")
+            .prefetch_related(verified_roles_prefetch())
         }
 
     def text(self, item) -> str:

@@ -10,6 +10,7 @@ from groundswell.contributions.authorship import is_protected_author, protected_
 from groundswell.contributions.models import Contribution, ProtectedAuthorKey, Status
 from groundswell.moderation.items import ITEM_TYPES, ItemType
 from groundswell.moderation.models import ADVERSE, Appeal, AppealStatus, Decision, Flag, FlagReason
+from groundswell.organisations.selectors import verified_roles_prefetch
 from groundswell.projects.models import Project
 
 
@@ -89,7 +90,11 @@ def queue_entries(*, rows) -> list[QueueEntry]:
 
 def contributions_pending(*, project: Project | None = None) -> QuerySet[Contribution]:
     """Contributions waiting for a host (pre-moderation), oldest first."""
-    qs = Contribution.objects.filter(status=Status.PENDING).select_related("project", "author")
+    qs = (
+        Contribution.objects.filter(status=Status.PENDING)
+        .select_related("project", "author")
+        .prefetch_related(verified_roles_prefetch())
+    )
     if project is not None:
         qs = qs.filter(project=project)
     return qs.order_by("created_at", "id")

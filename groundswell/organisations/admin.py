@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from groundswell.organisations.models import Membership, Organisation
+from groundswell.organisations.models import Membership, Organisation, VerifiedRole
 from groundswell.organisations.services import organisation_set_verified
 
 
@@ -27,3 +27,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     def mark_unverified(self, request, queryset):
         for organisation in queryset:
             organisation_set_verified(organisation=organisation, by=request.user, verified=False)
+
+
+@admin.register(VerifiedRole)
+class VerifiedRoleAdmin(admin.ModelAdmin):
+    list_display = ("label", "employer_kind", "status", "confirmed_by_staff", "revoked")
+    list_filter = ("status", "revoked", "employer_kind")
+    raw_id_fields = ("member", "organisation")

@@ -89,3 +89,77 @@ class OrganisationInvite(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class VerifiedRoleStatus(models.TextChoices):
+    REQUESTED = "requested", "Waiting for confirmation"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+
+
+class VerifiedRole(models.Model):
+    """A role a member holds, confirmed by a verified organisation or by site staff.
+
+    The badge shows the role and the *kind* of employer only, never the organisation: naming it
+    would tell readers where a pseudonymous member works. `organisation` is the organisation
+    asked to confirm (empty: site staff were asked); it is never shown next to the badge.
+    """
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verified_roles"
+    )
+    label = models.CharField(
+        "role",
+        max_length=80,
+        help_text="For example: registered social worker, or lived experience of temporary "
+        "accommodation.",
+    )
+    employer_kind = models.CharField(
+        "type of employer or organisation", max_length=20, choices=OrganisationKind.choices
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="verified_roles",
+    )
+    status = models.CharField(
+        max_length=10, choices=VerifiedRoleStatus.choices, default=VerifiedRoleStatus.REQUESTED
+    )
+    confirmed_by_staff = models.BooleanField(default=False)
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_on = models.DateField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["member", "status", "revoked"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="requested") | models.Q(decided_on__isnull=False),
+                name="organisations_verifiedrole_decided_on",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(confirmed_by_staff=False) | models.Q(status="confirmed"),
+                name="organisations_verifiedrole_staff_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_status_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == VerifiedRoleStatus.CONFIRMED and not self.revoked
+
+    @property
+    def employer_kind_label(self) -> str:
+        return self.get_employer_kind_display().lower()
+
+    @property
+    def confirmer(self) -> str:
+        """Who confirmed it, as readers may see it: never which organisation."""
+        if self.confirmed_by_staff:
+            return "confirmed by Groundswell staff"
+        return "confirmed by a verified organisation"

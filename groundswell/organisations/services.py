@@ -4,7 +4,13 @@ from django.utils import timezone
 
 from groundswell.core.pagecache import page_cache_bump
 from groundswell.core.slugs import unique_slug
-from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
+from groundswell.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationInvite,
+    VerifiedRole,
+    VerifiedRoleStatus,
+)
 from groundswell.organisations.tasks import send_organisation_invite
 
 
@@ -92,6 +98,81 @@ def organisation_set_verified(*, organisation: Organisation, by, verified: bool)
     organisation.save(update_fields=["verified"])
     page_cache_bump(scope="site")  # the Verified badge on project pages
     return organisation
+
+
+def verified_role_request(
+    *, member, label: str, employer_kind: str, organisation: Organisation | None
+) -> VerifiedRole:
+    """Ask an organisation the member belongs to (or, with none, site staff) to confirm a role."""
+    if organisation is not None and not organisation.memberships.filter(user=member).exists():
+        raise ValidationError(
+            {"organisation": "You can only ask an organisation you are a member of."}
+        )
+    role = VerifiedRole(
+        member=member,
+        label=label.strip(),
+        employer_kind=employer_kind,
+        organisation=organisation,
+    )
+    role.full_clean()
+    pending = VerifiedRole.objects.filter(
+        member=member,
+        organisation=organisation,
+        label__iexact=role.label,
+        status=VerifiedRoleStatus.REQUESTED,
+    )
+    if pending.exists():
+        raise ValidationError({"label": "You have already asked for this role to be confirmed."})
+    role.save()
+    return role
+
+
+def verified_role_decide(*, role: VerifiedRole, by, confirm: bool) -> VerifiedRole:
+    """An admin of the verified organisation asked, or site staff, confirm or decline."""
+    if role.member_id == by.pk and not by.is_staff:
+        raise PermissionDenied("You cannot confirm your own role.")
+    org_admin = _admin_of(organisation=role.organisation, user=by)
+    if org_admin and role.organisation.verified:
+        as_staff = False
+    elif by.is_staff:
+        as_staff = True
+    elif org_admin:
+        raise PermissionDenied("Only a verified organisation can confirm roles.")
+    else:
+        raise PermissionDenied("Only the organisation's admins or site staff can decide.")
+    with transaction.atomic():
+        # Locked and re-read: two admins deciding at once leave one decision.
+        current = VerifiedRole.objects.select_for_update().get(pk=role.pk)
+        if current.status != VerifiedRoleStatus.REQUESTED:
+            raise ValidationError("This request has already been decided.")
+        current.status = VerifiedRoleStatus.CONFIRMED if confirm else VerifiedRoleStatus.DECLINED
+        current.confirmed_by_staff = confirm and as_staff
+        current.decided_on = timezone.localdate()
+        current.save(update_fields=["status", "confirmed_by_staff", "decided_on"])
+        page_cache_bump(scope="site")  # badges in bylines on cached pages
+    return current
+
+
+def verified_role_revoke(*, role: VerifiedRole, by) -> VerifiedRole:
+    """The member, an admin of the organisation that confirmed it, or staff withdraw a badge."""
+    allowed = (
+        by.is_staff
+        or role.member_id == by.pk
+        or (role.organisation is not None and _admin_of(organisation=role.organisation, user=by))
+    )
+    if not allowed:
+        raise PermissionDenied("You cannot withdraw this role.")
+    role.revoked = True
+    role.save(update_fields=["revoked"])
+    page_cache_bump(scope="site")
+    return role
+
+
+def _admin_of(*, organisation: Organisation | None, user) -> bool:
+    return (
+        organisation is not None
+        and organisation.memberships.filter(user=user, is_admin=True).exists()
+    )
 
 
 def _require_admin(*, organisation: Organisation, user) -> None:

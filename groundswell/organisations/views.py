@@ -8,9 +8,20 @@ from groundswell.core.forms import add_service_errors
 from groundswell.core.pagination import paginate
 from groundswell.core.ratelimit import rate_limit
 from groundswell.organisations import services
-from groundswell.organisations.forms import InviteForm, OrganisationForm
-from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
-from groundswell.organisations.selectors import organisation_is_admin, organisation_members
+from groundswell.organisations.forms import InviteForm, OrganisationForm, VerifiedRoleRequestForm
+from groundswell.organisations.models import (
+    Membership,
+    Organisation,
+    OrganisationInvite,
+    VerifiedRole,
+)
+from groundswell.organisations.selectors import (
+    organisation_is_admin,
+    organisation_members,
+    verified_role_requests_for_organisation,
+    verified_role_requests_for_staff,
+    verified_roles_requested_by,
+)
 
 
 def organisation_list(request):
@@ -142,3 +153,81 @@ def organisation_verify(request, slug: str):
     )
     messages.success(request, "Verified." if verified else "Verification removed.")
     return redirect(organisation)
+
+
+@login_required
+@rate_limit("post")
+def verified_roles(request):
+    """The member's own role badges, and a form to ask for one to be confirmed."""
+    organisations = Organisation.objects.filter(memberships__user=request.user, verified=True)
+    form = VerifiedRoleRequestForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.verified_role_request(
+                member=request.user,
+                label=form.cleaned_data["label"],
+                employer_kind=form.cleaned_data["employer_kind"],
+                organisation=form.cleaned_data["confirmer"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your request has been sent.")
+            return redirect("organisations:verified_roles")
+    page = paginate(request, verified_roles_requested_by(member=request.user), per_page=20)
+    return render(request, "organisations/verified_roles.html", {"form": form, "page": page})
+
+
+@login_required
+def verified_role_requests(request, slug: str):
+    """Requests made to one organisation, for its admins (and staff) to decide."""
+    organisation = _admin_only(request, slug)
+    page = paginate(
+        request, verified_role_requests_for_organisation(organisation=organisation), per_page=30
+    )
+    return render(
+        request,
+        "organisations/verified_role_requests.html",
+        {"organisation": organisation, "page": page},
+    )
+
+
+@login_required
+def verified_role_requests_staff(request):
+    if not request.user.is_staff:
+        raise PermissionDenied("Only site staff can see this page.")
+    page = paginate(request, verified_role_requests_for_staff(), per_page=30)
+    return render(
+        request, "organisations/verified_role_requests.html", {"organisation": None, "page": page}
+    )
+
+
+def _back_to_requests(role: VerifiedRole):
+    if role.organisation_id:
+        return redirect("organisations:verified_role_requests", slug=role.organisation.slug)
+    return redirect("organisations:verified_role_requests_staff")
+
+
+@login_required
+@require_POST
+def verified_role_decide(request, pk: int):
+    role = get_object_or_404(VerifiedRole.objects.select_related("organisation"), pk=pk)
+    confirm = request.POST.get("decision") == "confirm"
+    try:
+        services.verified_role_decide(role=role, by=request.user, confirm=confirm)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Role confirmed." if confirm else "Request declined.")
+    return _back_to_requests(role)
+
+
+@login_required
+@require_POST
+def verified_role_revoke(request, pk: int):
+    role = get_object_or_404(VerifiedRole.objects.select_related("organisation"), pk=pk)
+    services.verified_role_revoke(role=role, by=request.user)
+    messages.success(request, "That role badge has been withdrawn.")
+    if role.member_id == request.user.pk:
+        return redirect("organisations:verified_roles")
+    return _back_to_requests(role)

@@ -148,3 +148,41 @@ class InviteLinkForm(forms.Form):
     days = forms.IntegerField(
         min_value=1, max_value=365, initial=30, label="Days before it expires"
     )
+
+
+def _in_a_month():
+    return timezone.localdate() + timedelta(days=30)
+
+
+class InviteCodesForm(forms.Form):
+    count = forms.IntegerField(
+        min_value=1,
+        max_value=200,
+        initial=20,
+        label="How many codes",
+        help_text="Each code lets one person join. Up to 200 at a time.",
+    )
+    expires_on = forms.DateField(
+        label="Codes work until",
+        widget=DATE_PICKER,
+        initial=_in_a_month,
+        help_text="They stop working at the end of this day.",
+    )
+    note = forms.CharField(
+        max_length=120, required=False, label="Note to yourself (who they are for)"
+    )
+
+    def clean_expires_on(self):
+        day = self.cleaned_data["expires_on"]
+        if day < timezone.localdate():
+            raise forms.ValidationError("Choose today or a later date.")
+        return day
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        max_length=40,
+        label="Your invitation code",
+        help_text="Ten letters and numbers. Capitals or small letters both work.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )

@@ -141,10 +141,20 @@ class ParticipationTarget(models.Model):
         ]
 
 
+class JoinedVia(models.TextChoices):
+    TAKING_PART = "", "Took part in a public project"
+    INVITE_LINK = "invite_link", "An invitation link"
+    INVITE_CODE = "invite_code", "A single-use invitation code"
+
+
+INVITED = (JoinedVia.INVITE_LINK, JoinedVia.INVITE_CODE)
+
+
 class Participant(models.Model):
     """Someone who has joined a project: by invitation (private) or by taking part (public).
 
     Only the day is kept, so joining cannot be matched to the minute of a protected contribution.
+    How they joined counts towards the trust tiers on the results page.
     """
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="participants")
@@ -152,6 +162,9 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
     )
     joined_on = models.DateField(default=timezone.localdate)
+    joined_via = models.CharField(
+        max_length=12, choices=JoinedVia.choices, blank=True, default=JoinedVia.TAKING_PART
+    )
 
     class Meta:
         constraints = [
@@ -185,3 +198,63 @@ class ProjectInvite(models.Model):
     @property
     def is_usable(self) -> bool:
         return not self.revoked and self.uses < self.max_uses and self.expires_at > timezone.now()
+
+
+# No I, L, O, 0 or 1: nothing to misread when a code is typed from paper.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+
+def invite_code_new() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def invite_code_normalise(text: str) -> str:
+    """Codes are compared without case, spaces or dashes, as people type them."""
+    return "".join(ch for ch in text.upper() if ch not in " -\t")
+
+
+class ProjectInviteCode(models.Model):
+    """A code that lets exactly one member join a private forum, until it expires.
+
+    Only the day it was used is kept, as for joining (see Participant).
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invite_codes")
+    code = models.CharField(max_length=CODE_LENGTH, unique=True, default=invite_code_new)
+    note = models.CharField(max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked = models.BooleanField(default=False)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    used_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def status(self) -> str:
+        if self.used_on is not None:
+            return "Used"
+        if self.revoked:
+            return "Revoked"
+        if self.expires_at <= timezone.now():
+            return "Expired"
+        return "Unused"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == "Unused"

@@ -1,9 +1,9 @@
 import itertools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -13,11 +13,15 @@ from groundswell.organisations.models import Organisation
 from groundswell.organisations.selectors import organisation_is_admin
 from groundswell.projects.models import (
     PHASE_ORDER,
+    JoinedVia,
     Participant,
     ParticipationTarget,
     Phase,
     Project,
     ProjectInvite,
+    ProjectInviteCode,
+    invite_code_new,
+    invite_code_normalise,
 )
 from groundswell.projects.permissions import Action, can
 
@@ -167,9 +171,87 @@ def project_join_by_invite(*, token: str, user) -> Project:
         if invite is None or not invite.is_usable:
             raise ValidationError("This invitation link has expired or been used up.")
         _, joined = Participant.objects.get_or_create(
-            project=invite.project, user=user, defaults={"joined_on": timezone.localdate()}
+            project=invite.project,
+            user=user,
+            defaults={"joined_on": timezone.localdate(), "joined_via": JoinedVia.INVITE_LINK},
         )
         if joined:
             ProjectInvite.objects.filter(pk=invite.pk).update(uses=F("uses") + 1)
             page_cache_bump(scope=project_scope(invite.project.slug))
     return invite.project
+
+
+MAX_CODES_AT_ONCE = 200
+
+
+def project_invite_codes_create(
+    *, project: Project, by, count: int, expires_on: date, note: str = ""
+) -> list[ProjectInviteCode]:
+    """`count` single-use codes, each letting one member join, usable to the end of expires_on."""
+    if not can(user=by, action=Action.EDIT, project=project):
+        raise PermissionDenied("Only the project's hosts can make invitation codes.")
+    if not 1 <= count <= MAX_CODES_AT_ONCE:
+        raise ValidationError({"count": f"Make between 1 and {MAX_CODES_AT_ONCE} codes at once."})
+    if expires_on < timezone.localdate():
+        raise ValidationError({"expires_on": "Choose today or a later date."})
+    end_of_day = timezone.make_aware(
+        datetime.combine(expires_on + timedelta(days=1), datetime.min.time())
+    )
+    codes: set[str] = set()
+    while len(codes) < count:
+        codes.add(invite_code_new())
+        if len(codes) == count:
+            # Astronomically unlikely with 31^10 codes, but a clash would fail the whole batch.
+            codes -= set(
+                ProjectInviteCode.objects.filter(code__in=codes).values_list("code", flat=True)
+            )
+    return ProjectInviteCode.objects.bulk_create(
+        ProjectInviteCode(
+            project=project, code=code, note=note, created_by=by, expires_at=end_of_day
+        )
+        for code in sorted(codes)
+    )
+
+
+def project_invite_code_revoke(*, code: ProjectInviteCode, by) -> None:
+    if not can(user=by, action=Action.EDIT, project=code.project):
+        raise PermissionDenied("Only the project's hosts can revoke invitation codes.")
+    ProjectInviteCode.objects.filter(pk=code.pk, used_on__isnull=True).update(revoked=True)
+
+
+CODE_REFUSED = "That code does not work. It may be mistyped, used already, expired or revoked."
+
+
+def project_join_by_code(*, code: str, user) -> Project:
+    """Join the code's project. Two members using one code at once: exactly one gets in."""
+    found = (
+        ProjectInviteCode.objects.select_related("project")
+        .filter(code=invite_code_normalise(code))
+        .first()
+    )
+    if found is None:
+        raise ValidationError({"code": CODE_REFUSED})
+    project = found.project
+    if Participant.objects.filter(project=project, user=user).exists():
+        return project  # already in: the code stays free for someone else
+    try:
+        with transaction.atomic():
+            # One conditional UPDATE claims the code; a second claimant finds it already used.
+            claimed = ProjectInviteCode.objects.filter(
+                pk=found.pk, used_on__isnull=True, revoked=False, expires_at__gt=timezone.now()
+            ).update(used_by=user, used_on=timezone.localdate())
+            if not claimed:
+                raise ValidationError({"code": CODE_REFUSED})
+            Participant.objects.create(
+                project=project,
+                user=user,
+                joined_on=timezone.localdate(),
+                joined_via=JoinedVia.INVITE_CODE,
+            )
+    except IntegrityError:
+        # The same member joined by another way at the same moment; this code is left unused.
+        if Participant.objects.filter(project=project, user=user).exists():
+            return project
+        raise
+    page_cache_bump(scope=project_scope(project.slug))
+    return project

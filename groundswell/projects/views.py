@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
@@ -9,8 +10,8 @@ from groundswell.core.pagecache import cache_page_for_anonymous, page_cache_refu
 from groundswell.core.pagination import paginate
 from groundswell.core.ratelimit import rate_limit
 from groundswell.projects import services
-from groundswell.projects.forms import InviteLinkForm, ProjectForm
-from groundswell.projects.models import ProjectInvite
+from groundswell.projects.forms import InviteCodesForm, InviteLinkForm, JoinCodeForm, ProjectForm
+from groundswell.projects.models import ProjectInvite, ProjectInviteCode
 from groundswell.projects.permissions import (
     Action,
     allowed_actions,
@@ -138,3 +139,63 @@ def project_join(request, token: str):
     if invite is None or not invite.is_usable:
         return render(request, "projects/join.html", {"invite": None}, status=410)
     return render(request, "projects/join.html", {"invite": invite})
+
+
+@login_required
+@rate_limit("post")
+def project_invite_codes(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    form = InviteCodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.project_invite_codes_create(
+                project=project, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{len(codes)} new code{'s' if len(codes) != 1 else ''} made."
+            )
+            return redirect("projects:invite_codes", slug=slug)
+    codes = project.invite_codes.select_related("used_by").order_by("-created_at", "code")
+    return render(
+        request,
+        "projects/invite_codes.html",
+        {
+            **project_page_context(request, project),
+            "form": form,
+            "page": paginate(request, codes, per_page=50),
+            "unused": project.invite_codes.filter(
+                used_on__isnull=True, revoked=False, expires_at__gt=timezone.now()
+            ).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_invite_code_revoke(request, slug: str, invite_id: int):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    code = get_object_or_404(ProjectInviteCode, project=project, pk=invite_id)
+    services.project_invite_code_revoke(code=code, by=request.user)
+    messages.success(request, f"Code {code.code} no longer works.")
+    return redirect("projects:invite_codes", slug=slug)
+
+
+@login_required
+@rate_limit("post")
+def project_join_code(request):
+    """Join a private forum with a single-use code, typed in or carried by a link (?code=)."""
+    form = JoinCodeForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_join_by_code(
+                code=form.cleaned_data["code"], user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Welcome. You have joined the project.")
+            return redirect(project)
+    return render(request, "projects/join_code.html", {"form": form})

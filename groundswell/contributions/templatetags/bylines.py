@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from groundswell.contributions.models import Attributed, Attribution
+from groundswell.organisations.templatetags.badges import badges_html
 
 register = template.Library()
 
@@ -24,6 +25,8 @@ def byline(item: Attributed) -> SafeString:
         )
     else:
         who = "Former member"
+    # A verified role badge belongs to the member; a protected item has no member to show.
+    badges = badges_html(item.author) if not item.is_protected and item.author_id else ""
     role = format_html(" · {}", item.get_author_role_display()) if item.author_role else ""
     sector = (
         format_html(", {}", item.get_author_sector_display().lower()) if item.author_sector else ""
@@ -34,8 +37,9 @@ def byline(item: Attributed) -> SafeString:
         else item.created_at
     )
     return format_html(
-        '<span class="byline">{}{}{} · <time datetime="{}">{}</time></span>',
+        '<span class="byline">{}{}{}{} · <time datetime="{}">{}</time></span>',
         who,
+        badges,
         role,
         sector,
         date_format(day, "Y-m-d"),
