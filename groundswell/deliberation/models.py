@@ -90,7 +90,9 @@ class Vote(models.Model):
         indexes = [models.Index(fields=["project", "voter"])]
 
     def __str__(self) -> str:
-        return f"{self.voter} {self.value:+d} on {self.statement_id}"
+        # Not the voter key: "u<member id>" would tell whoever reads it (the admin's delete
+        # page, a log line) which member voted which way.
+        return f"Vote {self.value:+d} on statement {self.statement_id}"
 
 
 class Idea(Attributed):
