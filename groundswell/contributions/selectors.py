@@ -1,11 +1,19 @@
 import re
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from groundswell.contributions.models import Comment, Contribution, ContributionLink, Status
+from groundswell.contributions.models import (
+    Attributed,
+    Attribution,
+    Comment,
+    Contribution,
+    ContributionLink,
+    Status,
+)
+from groundswell.people.models import Block
 from groundswell.projects.models import Project
 from groundswell.projects.selectors import projects_visible_to
 
@@ -47,6 +55,28 @@ def _search(qs: QuerySet[Contribution], q: str) -> QuerySet[Contribution]:
     )
 
 
+# Only these can be hidden by a block. A protected item must never be: hiding it would tell the
+# blocker that the member they blocked wrote it.
+BLOCKABLE = (Attribution.NAMED, Attribution.PSEUDONYMOUS)
+
+
+def without_blocked(qs: QuerySet, *, viewer) -> QuerySet:
+    """Leave out the named and pseudonymous items of members `viewer` has blocked."""
+    if viewer is None or not viewer.is_authenticated:
+        return qs
+    blocked = Block.objects.filter(blocker_id=viewer.pk).values("blocked_id")
+    return qs.exclude(Q(attribution__in=BLOCKABLE) & Q(author_id__in=blocked))
+
+
+def hidden_by_block(*, item: Attributed, viewer) -> bool:
+    """True when `viewer` blocked the author of this named or pseudonymous item."""
+    if item.attribution not in BLOCKABLE or item.author_id is None:
+        return False
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return Block.objects.filter(blocker_id=viewer.pk, blocked_id=item.author_id).exists()
+
+
 def contributions_list(
     *,
     project: Project | None = None,
@@ -56,12 +86,16 @@ def contributions_list(
     author_role: str = "",
     q: str = "",
 ) -> QuerySet[Contribution]:
-    """Published contributions in one project, or in every project the user can see."""
+    """Published contributions in one project, or in every project the user can see.
+
+    Those whose author the user has blocked are left out (never protected ones).
+    """
     qs = Contribution.objects.filter(status=Status.PUBLISHED).select_related("author", "project")
     if project is not None:
         qs = qs.filter(project=project)
     else:
         qs = qs.filter(project__in=projects_visible_to(user=user).values("pk"))
+    qs = without_blocked(qs, viewer=user)
     if kind:
         qs = qs.filter(kind=kind)
     if sector:
@@ -98,11 +132,17 @@ def contribution_links(*, contribution: Contribution) -> dict[str, list[Contribu
     return {"outgoing": list(out_links), "incoming": list(in_links)}
 
 
-def comments_for(*, contribution: Contribution) -> list[Comment]:
-    """Top-level comments, each with its replies, in the order they were written."""
-    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+def comments_for(*, contribution: Contribution, viewer=None) -> list[Comment]:
+    """Top-level comments, each with its replies, in the order they were written.
+
+    Comments by members the viewer has blocked are left out, and so are the replies under a
+    left-out comment; protected comments always stay.
+    """
+    replies = without_blocked(
+        Comment.objects.select_related("author").order_by("created_at", "id"), viewer=viewer
+    )
     return list(
-        contribution.comments.filter(parent__isnull=True)
+        without_blocked(contribution.comments.filter(parent__isnull=True), viewer=viewer)
         .select_related("author")
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "id")

@@ -6,6 +6,7 @@ from groundswell.core.pagecache import page_cache_bump
 from groundswell.core.slugs import unique_slug
 from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
 from groundswell.organisations.tasks import send_organisation_invite
+from groundswell.people.selectors import email_owner_blocked
 
 
 def organisation_create(
@@ -41,6 +42,8 @@ def organisation_invite(
     _require_admin(organisation=organisation, user=by)
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": "That person is already a member."})
+    if email_owner_blocked(email=email, member=by):
+        raise ValidationError({"email": "You cannot invite this person."})
     invite = OrganisationInvite.objects.create(
         organisation=organisation, email=email, as_admin=as_admin, invited_by=by
     )
