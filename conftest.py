@@ -77,7 +77,10 @@ def outsider(db):
 
 @pytest.fixture
 def staff(db):
-    return factories.UserFactory(username="stella", display_name="Stella Staff", is_staff=True)
+    # Staff pages need two-factor authentication (groundswell/people/middleware.py).
+    user = factories.UserFactory(username="stella", display_name="Stella Staff", is_staff=True)
+    factories.totp_activate(user)
+    return user
 
 
 @pytest.fixture

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
     "groundswell.core",
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff without two-factor authentication are sent to set it up before any staff page.
+    "groundswell.people.middleware.StaffNeedTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "groundswell.urls"
@@ -181,6 +184,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Groundswell] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes,
+# open to every member and required of staff (groundswell/people/middleware.py).
+MFA_ADAPTER = "groundswell.people.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Groundswell")
+MFA_TOTP_TOLERANCE = 1  # a code from the previous or next 30 seconds: phone clocks drift
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -295,8 +304,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        # Health and disability answers never reach a log, not even the SQL debug log.
+        "special_category": {"()": "groundswell.people.logfilters.RedactSpecialCategoryQueries"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Request logs carry paths and addresses; the app never writes client IPs itself.
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        "django.db.backends": {"filters": ["special_category"]},
+    },
 }

@@ -10,7 +10,7 @@ from groundswell.contributions.models import Comment, Contribution
 from groundswell.deliberation.models import Comparison, Idea, Statement, Vote
 from groundswell.deliberation.services import voter_key
 from groundswell.organisations.models import Membership, VerifiedRole
-from groundswell.people.models import User
+from groundswell.people.models import Block, Suspension, User
 from groundswell.projects.models import Participant, Project
 
 FORMAT_VERSION = 1
@@ -87,10 +87,25 @@ def member_data(*, user: User) -> dict[str, Any]:
             "sector": user.sector,
             "region": user.region,
             "pseudonym": user.pseudonym,
+            # Special-category data: in this export, for the member, and in no other.
+            "lived_experience": user.lived_experience,
+            "lived_experience_consent_at": _when(user.lived_experience_consent_at),
             "date_joined": _when(user.date_joined),
             "last_login": _when(user.last_login),
             "is_staff": user.is_staff,
         },
+        "blocked_members": [
+            {"username": b.blocked.username, "blocked_at": _when(b.created_at)}
+            for b in Block.objects.filter(blocker=user).select_related("blocked").order_by("pk")
+        ],
+        "suspensions": [
+            {
+                "reason": s.reason,
+                "suspended_at": _when(s.suspended_at),
+                "lifted_at": _when(s.lifted_at),
+            }
+            for s in Suspension.objects.filter(user=user).order_by("pk")
+        ],
         "email_addresses": [
             {"email": e.email, "verified": e.verified, "primary": e.primary}
             for e in EmailAddress.objects.filter(user=user).order_by("pk")

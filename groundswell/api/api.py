@@ -119,7 +119,9 @@ class ContributionFilters(Schema):
 @paginate(PageNumberPagination, page_size=20)
 def list_contributions(request, slug: str, filters: Query[ContributionFilters]):
     project = project_get_for_user(slug=slug, user=request.user)
-    contributions = contribution_selectors.contributions_list(project=project, **filters.dict())
+    contributions = contribution_selectors.contributions_list(
+        project=project, user=request.user, **filters.dict()
+    )
     return [_contribution(c) for c in contributions]
 
 

@@ -1,12 +1,14 @@
 import re
 
 from django.db import connection
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from groundswell.contributions.authorship import is_protected_author
 from groundswell.contributions.models import (
+    Attributed,
+    Attribution,
     Comment,
     CommentStatus,
     Contribution,
@@ -14,6 +16,7 @@ from groundswell.contributions.models import (
     Status,
 )
 from groundswell.organisations.selectors import verified_roles_prefetch
+from groundswell.people.models import Block
 from groundswell.projects.models import Project
 from groundswell.projects.permissions import Action, can
 from groundswell.projects.selectors import projects_visible_to
@@ -56,6 +59,30 @@ def _search(qs: QuerySet[Contribution], q: str) -> QuerySet[Contribution]:
     )
 
 
+# Only these can be hidden by a block. A protected item must never be: hiding it would tell the
+# blocker that the member they blocked wrote it.
+# Only named items: hiding a member's pseudonymous items from someone who blocked them by name
+# would show the blocker which pseudonym is theirs; hiding protected ones, which items they wrote.
+BLOCKABLE = (Attribution.NAMED,)
+
+
+def without_blocked(qs: QuerySet, *, viewer) -> QuerySet:
+    """Leave out the named items of members `viewer` has blocked."""
+    if viewer is None or not viewer.is_authenticated:
+        return qs
+    blocked = Block.objects.filter(blocker_id=viewer.pk).values("blocked_id")
+    return qs.exclude(Q(attribution__in=BLOCKABLE) & Q(author_id__in=blocked))
+
+
+def hidden_by_block(*, item: Attributed, viewer) -> bool:
+    """True when `viewer` blocked the author of this named item."""
+    if item.attribution not in BLOCKABLE or item.author_id is None:
+        return False
+    if viewer is None or not viewer.is_authenticated:
+        return False
+    return Block.objects.filter(blocker_id=viewer.pk, blocked_id=item.author_id).exists()
+
+
 def contributions_list(
     *,
     project: Project | None = None,
@@ -65,7 +92,10 @@ def contributions_list(
     author_role: str = "",
     q: str = "",
 ) -> QuerySet[Contribution]:
-    """Published contributions in one project, or in every project the user can see."""
+    """Published contributions in one project, or in every project the user can see.
+
+    Named ones whose author the user has blocked are left out (see BLOCKABLE).
+    """
     qs = (
         Contribution.objects.filter(status=Status.PUBLISHED)
         .select_related("author", "project")
@@ -75,6 +105,7 @@ def contributions_list(
         qs = qs.filter(project=project)
     else:
         qs = qs.filter(project__in=projects_visible_to(user=user).values("pk"))
+    qs = without_blocked(qs, viewer=user)
     if kind:
         qs = qs.filter(kind=kind)
     if sector:
@@ -129,16 +160,24 @@ def contribution_links(*, contribution: Contribution) -> dict[str, list[Contribu
     return {"outgoing": list(out_links), "incoming": list(in_links)}
 
 
-def comments_for(*, contribution: Contribution) -> list[Comment]:
-    """Top-level comments, each with its replies, in the order they were written."""
-    replies = (
+def comments_for(*, contribution: Contribution, viewer=None) -> list[Comment]:
+    """Top-level comments, each with its replies, in the order they were written.
+
+    Named comments by members the viewer has blocked are left out, and so are the replies under a
+    left-out comment; pseudonymous and protected comments always stay.
+    """
+    replies = without_blocked(
         Comment.objects.filter(status=CommentStatus.PUBLISHED)
         .select_related("author")
         .prefetch_related(verified_roles_prefetch())
-        .order_by("created_at", "id")
+        .order_by("created_at", "id"),
+        viewer=viewer,
     )
     return list(
-        contribution.comments.filter(parent__isnull=True, status=CommentStatus.PUBLISHED)
+        without_blocked(
+            contribution.comments.filter(parent__isnull=True, status=CommentStatus.PUBLISHED),
+            viewer=viewer,
+        )
         .select_related("author")
         .prefetch_related(Prefetch("replies", queryset=replies), verified_roles_prefetch())
         .order_by("created_at", "id")

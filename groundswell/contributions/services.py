@@ -18,6 +18,7 @@ from groundswell.contributions.models import (
     Status,
 )
 from groundswell.core.pagecache import page_cache_bump, project_scope
+from groundswell.people.selectors import has_blocked
 from groundswell.projects.models import ContributionModeration, Project
 from groundswell.projects.permissions import Action, can
 from groundswell.projects.services import participant_join
@@ -203,6 +204,8 @@ def comment_create(
         raise PermissionDenied("You cannot comment on this project at the moment.")
     if parent is not None and parent.contribution_id != contribution.pk:
         raise ValidationError({"parent": "You can only reply within the same thread."})
+    if parent is not None and _replying_to_a_blocker(parent, author=author):
+        raise ValidationError({"parent": "You cannot reply to this comment."})
     if parent is not None and parent.parent_id is not None:
         parent = parent.parent  # threads are one level deep: a reply to a reply joins the thread
     comment = Comment(contribution=contribution, parent=parent, body=body.strip())
@@ -221,6 +224,18 @@ def contribution_comment_count_refresh(*, contribution_id: int) -> None:
         contribution_id=contribution_id, status=CommentStatus.PUBLISHED
     ).exclude(parent__status__in=[CommentStatus.HIDDEN, CommentStatus.REMOVED])
     Contribution.objects.filter(pk=contribution_id).update(comment_count=visible.count())
+
+
+def _replying_to_a_blocker(parent: Comment, *, author) -> bool:
+    """Whether the comment replied to (or its thread's first comment) is by someone who blocked
+    `author`. Only named comments count: refusing a reply to a pseudonymous or protected comment
+    would tell `author` who wrote it."""
+    return any(
+        comment.attribution == Attribution.NAMED
+        and has_blocked(blocker_id=comment.author_id, blocked_id=author.pk)
+        for comment in (parent, parent.parent)
+        if comment is not None
+    )
 
 
 def link_create(

@@ -27,7 +27,7 @@ def project_detail(request, slug: str):
     context.update(
         participation=project_participation(project=project),
         phases=list(project.phases.all()),
-        recent=selectors.contributions_list(project=project)[:10],
+        recent=selectors.contributions_list(project=project, user=request.user)[:10],
         kind_counts=_kind_counts(project),
     )
     return render(request, "projects/detail.html", context)
@@ -251,7 +251,7 @@ def _detail_with_errors(request, contribution, **forms):
 def _detail_context(request, contribution, *, comment_form=None, link_form=None) -> dict:
     kind_def = get_kind(contribution.kind)
     context = project_page_context(request, contribution.project)
-    comments = selectors.comments_for(contribution=contribution)
+    comments = selectors.comments_for(contribution=contribution, viewer=request.user)
     if context["can"].get(Action.COMMENT):
         for comment in comments:
             comment.reply_form = CommentForm(
@@ -260,6 +260,7 @@ def _detail_context(request, contribution, *, comment_form=None, link_form=None)
     return {
         **context,
         "contribution": contribution,
+        "hidden_by_block": selectors.hidden_by_block(item=contribution, viewer=request.user),
         "kind": kind_def,
         "detail_rows": kind_def.display(contribution.details) if kind_def else [],
         "is_author": services.is_author(item=contribution, user=request.user),

@@ -30,6 +30,16 @@ ROUTES: dict[str, Rule] = {
     "healthz": Rule.PUBLIC,
     "conduct": Rule.PUBLIC,
     "account_*": Rule.ALLAUTH,
+    # Two-factor authentication (allauth.mfa): the code asked for during log-in, then the
+    # member's own authenticator pages.
+    "mfa_authenticate": Rule.ALLAUTH,
+    "mfa_index": Rule.MEMBER,
+    "mfa_reauthenticate": Rule.MEMBER,
+    "mfa_activate_totp": Rule.MEMBER,
+    "mfa_deactivate_totp": Rule.MEMBER,
+    "mfa_view_recovery_codes": Rule.MEMBER,
+    "mfa_generate_recovery_codes": Rule.MEMBER,
+    "mfa_download_recovery_codes": Rule.MEMBER,
     # The Django admin: every page needs is_staff; logging in and out are open to anyone.
     "admin:login": Rule.PUBLIC,
     "admin:logout": Rule.PUBLIC,
@@ -46,6 +56,11 @@ ROUTES: dict[str, Rule] = {
     "api:cast_vote": Rule.MEMBER,
     "people:profile": Rule.PUBLIC,
     "people:edit": Rule.MEMBER,
+    "people:lived_experience": Rule.MEMBER,
+    "people:blocked": Rule.MEMBER,
+    "people:block": Rule.MEMBER,
+    "people:unblock": Rule.MEMBER,
+    "people:suspension": Rule.STAFF,
     # The member's own data: every page acts on the signed-in member only.
     "accounts_data:my_data": Rule.MEMBER,
     "accounts_data:export_request": Rule.MEMBER,

@@ -12,6 +12,7 @@ from groundswell.organisations.models import (
     VerifiedRoleStatus,
 )
 from groundswell.organisations.tasks import send_organisation_invite
+from groundswell.people.selectors import email_owner_blocked
 
 
 def organisation_create(
@@ -47,6 +48,8 @@ def organisation_invite(
     _require_admin(organisation=organisation, user=by)
     if organisation.memberships.filter(user__email__iexact=email).exists():
         raise ValidationError({"email": "That person is already a member."})
+    if email_owner_blocked(email=email, member=by):
+        raise ValidationError({"email": "You cannot invite this person."})
     invite = OrganisationInvite.objects.create(
         organisation=organisation, email=email, as_admin=as_admin, invited_by=by
     )

@@ -1,6 +1,7 @@
 from django import forms
 
 from groundswell.people.models import User
+from groundswell.people.perspectives import LivedExperience
 
 
 class ProfileForm(forms.ModelForm):
@@ -23,3 +24,31 @@ class ProfileForm(forms.ModelForm):
         ):
             raise forms.ValidationError("Someone already uses that pseudonym. Choose another.")
         return pseudonym
+
+
+class LivedExperienceForm(forms.Form):
+    lived_experience = forms.ChoiceField(
+        label="Do you have lived experience of disability or a long-term health condition?",
+        help_text="This includes physical and mental health conditions.",
+        choices=LivedExperience.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose one of the answers."},
+    )
+    consent = forms.BooleanField(
+        label=(
+            "I agree that Groundswell keeps this answer about my health or disability. "
+            "I can withdraw my agreement at any time, and the answer is then deleted."
+        ),
+        required=True,
+        error_messages={"required": "Tick the box to agree, or leave this page without saving."},
+    )
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for the suspension",
+        help_text="Recorded with your name and the time. The member is not shown this.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the reason for the suspension."},
+    )

@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
-from groundswell.people.perspectives import Region, Role, Sector
+from groundswell.people.perspectives import LivedExperience, Region, Role, Sector
 
 
 class User(AbstractUser):
@@ -18,6 +22,13 @@ class User(AbstractUser):
         blank=True,
         help_text="Shown instead of your name on pseudonymous contributions.",
     )
+    # Special-category data: private to the member, kept only while they consent (see
+    # services.lived_experience_set). Not in PROFILE_FIELDS, the admin, the API or any export
+    # but the member's own.
+    lived_experience = models.CharField(
+        max_length=12, choices=LivedExperience.choices, blank=True, editable=False
+    )
+    lived_experience_consent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -25,7 +36,11 @@ class User(AbstractUser):
                 fields=["pseudonym"],
                 condition=~models.Q(pseudonym=""),
                 name="people_user_pseudonym_unique",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(lived_experience="") | Q(lived_experience_consent_at__isnull=False),
+                name="people_user_lived_experience_needs_consent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -37,3 +52,74 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("people:profile", kwargs={"username": self.username})
+
+    @property
+    def is_suspended(self) -> bool:
+        return not self.is_active and self.suspensions.filter(lifted_at__isnull=True).exists()
+
+
+class Suspension(models.Model):
+    """Staff stopped a member from logging in: who, when, why, and who lifted it and when.
+
+    While a suspension is open the member's `is_active` is off, so log-in is refused and every
+    existing session stops resolving to the member (Django's backends ignore inactive users).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions"
+    )
+    reason = models.TextField(max_length=1000)
+    suspended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    suspended_at = models.DateTimeField(default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-suspended_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(lifted_at__isnull=True),
+                name="people_suspension_one_open_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Suspension of {self.user_id} at {self.suspended_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.lifted_at is None
+
+
+class Block(models.Model):
+    """`blocker` no longer sees `blocked`'s named and pseudonymous items; `blocked` cannot reply
+    to `blocker`'s comments or invite them. Protected items are never affected."""
+
+    blocker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_made"
+    )
+    blocked = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks_received"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="people_block_unique"),
+            models.CheckConstraint(
+                condition=~Q(blocker=F("blocked")), name="people_block_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"
+
+    def clean(self) -> None:
+        if self.blocker_id is not None and self.blocker_id == self.blocked_id:
+            raise ValidationError("You cannot block yourself.")

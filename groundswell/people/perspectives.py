@@ -50,3 +50,15 @@ class Region(models.TextChoices):
     WALES = "wales", "Wales"
     NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
     OUTSIDE_UK = "outside_uk", "Outside the UK"
+
+
+class LivedExperience(models.TextChoices):
+    """Special-category data (health, disability): kept only with explicit consent.
+
+    Never shown to anyone else, never exported except in the member's own "download my data",
+    never copied onto contributions and, for now, not used in any count or result.
+    """
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    PREFER_NOT = "prefer_not", "I'd rather not say"

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from groundswell.contributions.models import Comment, Contribution
@@ -29,6 +30,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save(update_fields=["password"])
             # A verified address, so the member can log in when verification is mandatory.
             obj.emailaddress_set.create(email=obj.email, verified=True, primary=True)
+
+
+def totp_activate(user: User) -> str:
+    """Give the member an authenticator app (as if set up on the two-factor page); its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

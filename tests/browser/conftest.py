@@ -93,3 +93,22 @@ def assert_accessible(axe):
         assert results.violations_count == 0, f"{where}\n{results.generate_report()}"
 
     return check
+
+
+TOTP_FROZEN_AT = 1_790_000_010  # seconds since the epoch
+
+
+@pytest.fixture
+def totp_code(monkeypatch):
+    """Stop allauth's TOTP clock (the live server runs in this process); the code for a secret
+    at that moment, or `steps` 30-second steps later."""
+    from types import SimpleNamespace
+
+    from allauth.mfa.totp.internal import auth
+
+    monkeypatch.setattr(auth, "time", SimpleNamespace(time=lambda: TOTP_FROZEN_AT))
+
+    def code(secret: str, steps: int = 0) -> str:
+        return auth.format_hotp_value(auth.hotp_value(secret, TOTP_FROZEN_AT // 30 + steps))
+
+    return code

@@ -36,6 +36,18 @@ def log_in(page, user, password: str = factories.PASSWORD) -> None:
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
+def log_in_with_code(page, user, code: str, password: str = factories.PASSWORD) -> None:
+    """Log in to an account with two-factor authentication: password, then the code."""
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(user.email)
+    page.locator("#id_password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
+    page.get_by_label("Code").fill(code)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
 def add_practice(page, *, title: str) -> None:
     page.locator("#id_title").fill(title)
     page.locator("#id_body").fill("Carers and families plan the week's visits together.")

@@ -13,7 +13,7 @@ from groundswell.deliberation.services import (
 )
 from groundswell.deliberation.tasks import recompute_analysis
 from groundswell.testing import factories
-from tests.browser.test_journeys import log_in
+from tests.browser.test_journeys import log_in, log_in_with_code
 
 pytestmark = pytest.mark.browser
 
@@ -144,7 +144,7 @@ def test_member_pages_and_htmx_voting_have_no_csp_violations(
     assert_accessible(page, "vote page under the content security policy")
 
 
-def test_host_and_admin_pages_have_no_csp_violations(watched, lived_in, host_admin):
+def test_host_and_admin_pages_have_no_csp_violations(watched, lived_in, host_admin, totp_code):
     project, _ = lived_in
     page = watched()
     log_in(page, host_admin)
@@ -158,8 +158,9 @@ def test_host_and_admin_pages_have_no_csp_violations(watched, lived_in, host_adm
         _assert_no_violations(page, url)
 
     superuser = factories.UserFactory(username="sid", is_staff=True, is_superuser=True)
+    secret = factories.totp_activate(superuser)  # staff pages need two-factor authentication
     page = watched()
-    log_in(page, superuser)
+    log_in_with_code(page, superuser, totp_code(secret))
     for url in [
         "/admin/",
         "/admin/people/user/",

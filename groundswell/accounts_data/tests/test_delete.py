@@ -180,6 +180,7 @@ def test_after_deletion_with_keep_no_page_shows_the_old_identity(
     account_delete(user=member, keep_contributions=True)
     if viewer == "superuser":
         root = factories.UserFactory(username="root", is_staff=True, is_superuser=True)
+        factories.totp_activate(root)  # staff pages need two-factor authentication
         client.force_login(root)
     elif viewer != "anonymous":
         client.force_login({"service_user": service_user, "host_admin": host_admin}[viewer])

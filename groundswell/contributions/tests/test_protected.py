@@ -62,9 +62,11 @@ def author(db):
 
 @pytest.fixture
 def superuser(db):
-    return factories.UserFactory(
+    user = factories.UserFactory(
         username="root", display_name="Site Root", is_staff=True, is_superuser=True
     )
+    factories.totp_activate(user)  # staff pages need two-factor authentication
+    return user
 
 
 @pytest.fixture

@@ -216,6 +216,7 @@ def _build(media_root) -> dict:
         ),
         "staff": user(username="stan", display_name="Stan Staff", is_staff=True),
     }
+    factories.totp_activate(users["staff"])  # staff pages need two-factor authentication
     member_b = user(
         username="bo", display_name="Bo Member-B", role="service_user", pseudonym="BirchWren"
     )

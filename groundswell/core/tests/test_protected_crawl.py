@@ -218,6 +218,7 @@ def world(
     superuser = factories.UserFactory(
         username="root", display_name="Site Root", is_staff=True, is_superuser=True
     )
+    factories.totp_activate(superuser)  # staff pages need two-factor authentication
     elsewhere = factories.OrganisationFactory(name="Elsewhere Trust")
     other_org_admin = factories.UserFactory(username="eli", display_name="Eli Elsewhere")
     factories.MembershipFactory(organisation=elsewhere, user=other_org_admin, is_admin=True)
