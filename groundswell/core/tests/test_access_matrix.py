@@ -30,10 +30,11 @@ from groundswell.contributions.services import comment_create, contribution_crea
 from groundswell.contributions.tests import samples
 from groundswell.deliberation.models import DeliberationSettings, Idea, Statement, Vote
 from groundswell.deliberation.services import idea_create, statement_create
+from groundswell.moderation.models import Flag
 from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
 from groundswell.people.models import User
 from groundswell.projects.forms import ProjectForm
-from groundswell.projects.models import Participant, Project, ProjectInvite
+from groundswell.projects.models import Participant, Project, ProjectInvite, ProjectInviteCode
 from groundswell.testing import factories
 
 ROLES = ["anon", "outsider", "member_a", "admin_a", "admin_b", "participant", "author", "staff"]
@@ -125,6 +126,31 @@ set_admin           org.b        login  403      403      403     302     403   
 verify_org          org.a        login  403      403      403     403     403      403    302
 verify_org_get      org.a        login  405      405      405     405     405      405    405
 data_export         export.author login 404      404      404     404     404      200    404
+edit_contribution_form a.pub     login  403      403      403     403     403      200    403
+edit_contribution_form a.priv    login  404      404      403     404     403      200    403
+edit_contribution   a.pub        login  403      403      403     403     403      302    403
+edit_contribution   a.priv       login  404      404      403     404     403      302    403
+flag                a.pub        login  302      302      302     302     302      400    302
+flag                a.priv       login  404      404      302     404     302      400    302
+moderation_queue    a.pub        login  403      403      200     403     403      403    200
+moderation_queue    a.priv       login  404      404      200     404     403      403    200
+moderation_queue    b.priv       login  404      404      404     200     404      404    200
+decide              a.pub        login  403      403      302     403     403      403    302
+decide              a.priv       login  404      404      302     404     403      403    302
+decide              b.pub        login  403      403      403     302     403      403    302
+moderation_log      a.pub        200    200      200      200     200     200      200    200
+moderation_log      a.priv       404    404      404      200     404     200      200    200
+invite_codes_page   a.priv       login  404      404      200     404     403      403    200
+invite_codes_page   b.priv       login  404      404      404     200     404      404    200
+create_codes        a.priv       login  404      404      302     404     403      403    302
+create_codes        b.priv       login  404      404      404     302     404      404    302
+coordination        a.pub        login  403      403      200     403     403      403    200
+coordination        a.priv       login  404      404      200     404     403      403    200
+coordination        b.pub        login  403      403      403     200     403      403    200
+verified_role_requests org.a     login  403      403      200     403     403      403    200
+verified_role_requests org.b     login  403      403      403     200     403      403    200
+site_queue          site         login  403      403      403     403     403      403    200
+suspension_page     site         login  403      403      403     403     403      403    200
 """
 
 PROJECTS = {"a.pub": "a-public", "a.priv": "a-private", "b.pub": "b-public", "b.priv": "b-private"}
@@ -496,6 +522,49 @@ ACTIONS: dict[str, Act] = {
     "verify_org_get": Act(_org_url("organisations:verify")),
     "data_export": Act(
         lambda w, o, u: Request("get", reverse("accounts_data:export_download", args=[w["export"]]))
+    ),
+    # The author's protected story: only the author may change it, whoever hosts the project.
+    "edit_contribution_form": Act(_project_url("contributions:edit", "protected_id")),
+    "edit_contribution": Act(
+        _post("contributions:edit", "protected_id", data={**STORY, "title": "Corrected"}),
+        lambda w, o, u: Contribution.objects.get(pk=_thing(w, o).protected_id).title,
+    ),
+    "flag": Act(
+        _post("moderation:flag", "=contribution", "named_id", data={"reason": "spam"}),
+        lambda w, o, u: Flag.objects.filter(project_id=_thing(w, o).project_id).count(),
+    ),
+    "moderation_queue": Act(_project_url("moderation:queue")),
+    "decide": Act(
+        _post(
+            "moderation:decide",
+            "=contribution",
+            "named_id",
+            data={"outcome": "hide", "reason": "Names a colleague."},
+        ),
+        lambda w, o, u: Contribution.objects.get(pk=_thing(w, o).named_id).status,
+    ),
+    "moderation_log": Act(_project_url("moderation:log")),
+    "invite_codes_page": Act(_project_url("projects:invite_codes")),
+    "create_codes": Act(
+        _post(
+            "projects:invite_codes",
+            data=lambda w, o: {
+                "count": "3",
+                "expires_on": (timezone.localdate() + timedelta(days=7)).isoformat(),
+            },
+        ),
+        lambda w, o, u: ProjectInviteCode.objects.filter(
+            project_id=_thing(w, o).project_id
+        ).count(),
+    ),
+    "coordination": Act(_project_url("deliberation:coordination")),
+    "verified_role_requests": Act(_org_url("organisations:verified_role_requests")),
+    "site_queue": Act(lambda w, o, u: Request("get", reverse("moderation:site_queue"))),
+    "suspension_page": Act(
+        lambda w, o, u: Request(
+            "get",
+            reverse("people:suspension", args=[User.objects.get(pk=w["users"]["author"]).username]),
+        )
     ),
 }
 
