@@ -20,11 +20,13 @@ DOCS = ROOT / "docs" / "benchmarks.md"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 
 
-def bench_env(database: str, var_dir: Path, pg_database: str) -> dict[str, str]:
+def bench_env(
+    database: str, var_dir: Path, pg_database: str, pg_server: str = PG_SERVER
+) -> dict[str, str]:
     url = (
         f"sqlite:///{var_dir / 'groundswell.sqlite3'}"
         if database == "sqlite"
-        else f"{PG_SERVER}/{pg_database}"
+        else f"{pg_server}/{pg_database}"
     )
     return {
         **os.environ,
@@ -40,15 +42,24 @@ def bench_env(database: str, var_dir: Path, pg_database: str) -> dict[str, str]:
     }
 
 
-def recreate_postgres_database(name: str) -> None:
+def recreate_postgres_database(name: str, server: str = PG_SERVER) -> None:
     import psycopg
 
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
 
 
-def fresh_database(database: str, *, prefix: str, pg_database: str) -> tuple[Path, dict]:
+def drop_postgres_database(name: str, server: str = PG_SERVER) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def fresh_database(
+    database: str, *, prefix: str, pg_database: str, pg_server: str = PG_SERVER
+) -> tuple[Path, dict]:
     """Point this process at a new, migrated database; returns the var dir and the environment.
 
     Django is set up here, so callers import models only after calling this.
@@ -56,11 +67,11 @@ def fresh_database(database: str, *, prefix: str, pg_database: str) -> tuple[Pat
     import tempfile
 
     var_dir = Path(tempfile.mkdtemp(prefix=prefix))
-    env = bench_env(database, var_dir, pg_database)
+    env = bench_env(database, var_dir, pg_database, pg_server)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     if database == "postgres":
-        recreate_postgres_database(pg_database)
+        recreate_postgres_database(pg_database, pg_server)
 
     import django
     from django.core.management import call_command
