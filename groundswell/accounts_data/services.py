@@ -2,6 +2,7 @@
 
 import logging
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -27,6 +28,9 @@ from groundswell.projects.models import Project
 
 logger = logging.getLogger(__name__)
 
+# A member's export takes seconds to build; one still pending after this was lost.
+EXPORT_GIVE_UP_AFTER = timedelta(minutes=30)
+
 # What a kept comment says once its author deleted it but others' replies hang from it.
 DELETED_COMMENT = "This comment was deleted by its author."
 
@@ -35,7 +39,16 @@ DELETED_COMMENT = "This comment was deleted by its author."
 
 
 def data_export_request(*, user: User) -> DataExport:
-    """Queue a fresh export, or return the one already being prepared."""
+    """Queue a fresh export, or return the one already being prepared.
+
+    An export still "being prepared" long after it was asked for was lost (the worker died with
+    it, or before it was queued): it is marked failed so that the member can ask again.
+    """
+    DataExport.objects.filter(
+        owner=user,
+        status=ExportStatus.PENDING,
+        created_at__lt=timezone.now() - EXPORT_GIVE_UP_AFTER,
+    ).update(status=ExportStatus.FAILED)
     pending = DataExport.objects.filter(owner=user, status=ExportStatus.PENDING).first()
     if pending is not None:
         return pending

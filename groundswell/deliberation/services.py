@@ -201,14 +201,18 @@ def analysis_request(*, project_id: int) -> None:
             # A concurrent request may have created it; the savepoint keeps a transaction usable.
             with contextlib.suppress(IntegrityError), transaction.atomic():
                 AnalysisSnapshot.objects.create(project_id=project_id)
-        claimed = AnalysisSnapshot.objects.filter(project_id=project_id, pending=False).update(
-            pending=True
-        )
-        if not claimed:
-            return  # another request claimed it between our read and our update
         task = recompute_analysis
         if task.get_backend().supports_defer:
             task = task.using(run_after=timezone.now() + ANALYSIS_DEBOUNCE)
-        task.enqueue(project_id=project_id)
+        # The claim and the queued task commit together (the task queue is a table in the same
+        # database): a crash between them must not leave the flag set with no task to clear it,
+        # or no later vote would ever queue a recompute again.
+        with transaction.atomic():
+            claimed = AnalysisSnapshot.objects.filter(project_id=project_id, pending=False).update(
+                pending=True
+            )
+            if not claimed:
+                return  # another request claimed it between our read and our update
+            task.enqueue(project_id=project_id)
 
     transaction.on_commit(enqueue)

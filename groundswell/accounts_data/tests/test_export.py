@@ -90,6 +90,18 @@ def test_a_second_request_while_one_is_pending_reuses_it(member):
     assert DataExport.objects.count() == 1
 
 
+def test_an_export_lost_while_being_prepared_does_not_block_a_new_one(member):
+    """The worker died with it: after a while it counts as failed and a new one is queued."""
+    lost = data_export_request(user=member)
+    DataExport.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+
+    fresh = data_export_request(user=member)
+
+    assert fresh.pk != lost.pk
+    assert DataExport.objects.get(pk=lost.pk).status == ExportStatus.FAILED
+    assert DataExport.objects.get(pk=fresh.pk).status == ExportStatus.PENDING
+
+
 @pytest.mark.parametrize("who", ["other member", "staff", "anonymous"])
 def test_only_the_owner_can_open_the_link(client, member, lived, staff, service_user, who):
     export = DataExport.objects.create(owner=member)

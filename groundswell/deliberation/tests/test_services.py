@@ -162,6 +162,34 @@ def test_votes_committed_while_a_recompute_is_queued_do_not_queue_another(
     assert AnalysisSnapshot.objects.get(project=project).pending is True
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_to_queue_the_recompute_leaves_no_flag_behind(
+    project, statements, practitioner, settings, monkeypatch
+):
+    """Were the flag to stay set with no task queued, no later vote would queue a recompute."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+    from django_tasks.backends.dummy import DummyBackend
+
+    from groundswell.deliberation.tasks import recompute_analysis
+
+    default_task_backend.clear()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the process died here")
+
+    monkeypatch.setattr(DummyBackend, "enqueue", crash)
+    with pytest.raises(RuntimeError):
+        services.vote_cast(statement=statements[0], user=practitioner, value=1)
+    assert AnalysisSnapshot.objects.get(project=project).pending is False
+
+    monkeypatch.undo()
+    assert isinstance(recompute_analysis.get_backend(), DummyBackend)
+    services.vote_cast(statement=statements[1], user=practitioner, value=1)
+    assert len(default_task_backend.results) == 1  # the next vote queues one
+    assert AnalysisSnapshot.objects.get(project=project).pending is True
+
+
 def test_a_recompute_warm_starts_from_the_previous_result(project, host_admin):
     from groundswell.deliberation import analysis
 
