@@ -9,6 +9,8 @@ from groundswell.accounts_data.collect import protected_items_of
 from groundswell.contributions.models import Comment, Contribution
 from groundswell.deliberation.models import Comparison, Idea, Statement, Vote
 from groundswell.deliberation.services import voter_key
+from groundswell.moderation.models import Flag
+from groundswell.moderation.selectors import decisions_about_me
 from groundswell.organisations.models import Membership, VerifiedRole
 from groundswell.people.models import Block, Suspension, User
 from groundswell.projects.models import Participant, Project
@@ -171,6 +173,37 @@ def member_data(*, user: User) -> dict[str, Any]:
                 "updated_at": _when(v.updated_at),
             }
             for v in Vote.objects.filter(voter=key).select_related("statement", "project")
+        ],
+        "reports_made": [
+            {
+                "project": f.project.slug,
+                "item_kind": f.item_kind,
+                "item_id": f.item_id,
+                "reason": f.reason,
+                "note": f.note,
+                "created_at": _when(f.created_at),
+            }
+            for f in Flag.objects.filter(flagger=user).select_related("project").order_by("pk")
+        ],
+        # Decisions on the member's own items (protected ones found by their key) and appeals.
+        "moderation_notices": [
+            {
+                "project": d.project.slug,
+                "item_kind": d.item_kind,
+                "item_id": d.item_id,
+                "outcome": d.outcome,
+                "reason": d.reason,
+                "decided_at": _when(d.decided_at),
+                "appeal": {
+                    "text": d.appeal.text,
+                    "made_on": str(d.appeal.made_on),
+                    "status": d.appeal.status,
+                    "outcome_reason": d.appeal.outcome_reason,
+                }
+                if hasattr(d, "appeal")
+                else None,
+            }
+            for d in decisions_about_me(user=user)
         ],
         "comparisons": [
             {

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.accounts_data.export import member_data
 from groundswell.accounts_data.models import DataExport, ExportStatus
 from groundswell.accounts_data.services import data_export_build, data_export_request
 from groundswell.contributions.services import contribution_create
@@ -150,3 +151,44 @@ def test_building_an_export_for_a_vanished_request_does_nothing(db):
     data_export_build(export_id=str(export.pk))  # already built: untouched
     export.refresh_from_db()
     assert export.content == {}
+
+
+def test_the_export_holds_my_reports_and_the_decisions_on_my_items(
+    member, lived, project, host_admin, service_user
+):
+    from groundswell.moderation.items import ITEM_TYPES
+    from groundswell.moderation.services import appeal_make, decision_make, flag_create
+
+    contribution = ITEM_TYPES["contribution"]
+    flag_create(
+        project=project, item_type=contribution, item=lived["others"], by=member, reason="spam"
+    )
+    flag_create(
+        project=project, item_type=contribution, item=lived["named"], by=service_user, reason="spam"
+    )
+    hidden = decision_make(
+        project=project,
+        item_type=contribution,
+        item=lived["protected"],
+        outcome="hide",
+        reason="Names a colleague.",
+        by=host_admin,
+    )
+    appeal_make(decision=hidden, item_type=contribution, by=member, text="It names nobody.")
+    decision_make(
+        project=project,
+        item_type=contribution,
+        item=lived["others"],
+        outcome="hide",
+        reason="Someone else's item.",
+        by=host_admin,
+    )
+
+    data = member_data(user=member)
+
+    assert [(r["item_id"], r["reason"]) for r in data["reports_made"]] == [
+        (lived["others"].pk, "spam")
+    ]
+    (notice,) = data["moderation_notices"]  # the protected item's decision, found by its key
+    assert (notice["item_id"], notice["outcome"]) == (lived["protected"].pk, "hide")
+    assert notice["appeal"]["text"] == "It names nobody."
