@@ -24,7 +24,7 @@ DEMO_LABEL = (
 
 STAFF = {
     "username": "demo-staff",
-    "job": "site staff: verifies organisations, can moderate",
+    "job": "site staff: verifies organisations, moderates (asked to set up two-factor first)",
     "email": "staff@example.org",
     "display_name": "Robin Hale (site staff)",
     "role": "other",
@@ -1764,6 +1764,33 @@ CRISIS = {
 }
 
 PROJECTS = [HOME_CARE, TEMPORARY_ACCOMMODATION, CRISIS]
+CRISIS_FORUM_KEY = CRISIS["key"]
+
+# Verified-role badges, confirmed by site staff: (member, role, kind of employer). They show on
+# the members' named and pseudonymous writing, never on protected items.
+VERIFIED_ROLES = [
+    ("bernie", "Home care worker", "provider"),
+    ("kwame", "Registered social worker", "council"),
+    ("lena", "Registered mental-health nurse", "council"),
+]
+
+# One comment a host hid, so the public moderation log has an entry to show.
+MODERATED_COMMENT = {
+    "project": HOME_CARE["key"],
+    "on": "Why does my mum see eleven different carers a month?",
+    "author": "george",
+    "body": (
+        "The one who came last Tuesday, Jo Smith from the agency on Market Street, should be "
+        "sacked. She was twenty minutes late and rude to my wife."
+    ),
+    "reported_by": "bernie",
+    "reason": "personal",
+    "host": "helen",
+    "decision": (
+        "It names a care worker. Please describe what happened without naming anyone: the late "
+        "visit itself is exactly what this project wants to hear about."
+    ),
+}
 
 
 # Deliberation in the temporary accommodation project: statements to vote on, and ideas to

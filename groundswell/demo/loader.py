@@ -41,18 +41,23 @@ from groundswell.deliberation.services import (
     vote_cast,
 )
 from groundswell.demo import content
+from groundswell.moderation.items import ITEM_TYPES
+from groundswell.moderation.services import decision_make, flag_create
 from groundswell.organisations.models import Organisation
 from groundswell.organisations.services import (
     organisation_accept_invite,
     organisation_create,
     organisation_invite,
     organisation_set_verified,
+    verified_role_decide,
+    verified_role_request,
 )
 from groundswell.people.models import User
 from groundswell.projects.models import Project
 from groundswell.projects.services import (
     PhasePlan,
     project_create,
+    project_invite_codes_create,
     project_invite_create,
     project_join_by_invite,
 )
@@ -205,6 +210,7 @@ class _Loader:
             self._project(spec)
         self._deliberation(content.DELIBERATION)
         self._imported_conversation(content.LONDON_YOUTH_POLICING)
+        self._trust_and_safety()
         self.summary.logins = _logins()
         return self.summary
 
@@ -429,6 +435,54 @@ class _Loader:
         self.say(
             f"Imported the Pol.is conversation {spec['folder']}: {summary.statements} "
             f"statements, {summary.votes} votes (CC BY 4.0, The Computational Democracy Project)."
+        )
+
+    # Trust and safety: badges, a moderated comment with its public log entry, invitation codes
+
+    def _trust_and_safety(self) -> None:
+        for username, label, employer_kind in content.VERIFIED_ROLES:
+            role = verified_role_request(
+                member=self.users[username],
+                label=label,
+                employer_kind=employer_kind,
+                organisation=None,
+            )
+            verified_role_decide(role=role, by=self.staff, confirm=True)
+        spec = content.MODERATED_COMMENT
+        project = self.projects[spec["project"]]
+        on = Contribution.objects.get(project=project, title=spec["on"])
+        comment = comment_create(
+            contribution=on, author=self.users[spec["author"]], body=spec["body"]
+        )
+        self.summary.comments += 1
+        item_type = ITEM_TYPES["comment"]
+        flag_create(
+            project=project,
+            item_type=item_type,
+            item=comment,
+            by=self.users[spec["reported_by"]],
+            reason=spec["reason"],
+        )
+        host = self.users[spec["host"]]
+        decision_make(
+            project=project,
+            item_type=item_type,
+            item=comment,
+            outcome="hide",
+            reason=spec["decision"],
+            by=host,
+        )
+        forum = self.projects[content.CRISIS_FORUM_KEY]
+        project_invite_codes_create(
+            project=forum,
+            by=forum.created_by,
+            count=5,
+            expires_on=self.today + timedelta(days=30),
+            note="For the next peer-support group",
+        )
+        self.say(
+            f"Gave {len(content.VERIFIED_ROLES)} members verified-role badges, hid one comment "
+            "(see the moderation log), and made 5 invitation codes for the private forum."
         )
 
     def _analyse(self, project: Project) -> None:

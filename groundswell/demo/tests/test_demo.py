@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from groundswell.contributions.kinds import all_kinds
@@ -15,9 +16,9 @@ from groundswell.contributions.models import (
 )
 from groundswell.demo import content
 from groundswell.demo.loader import demo_load
-from groundswell.organisations.models import Membership, Organisation
+from groundswell.organisations.models import Membership, Organisation, VerifiedRole
 from groundswell.people.models import User
-from groundswell.projects.models import Participant, Project
+from groundswell.projects.models import Participant, Project, ProjectInviteCode
 from groundswell.projects.permissions import current_phase
 
 MD5_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
@@ -199,3 +200,23 @@ def test_deliberation_has_votes_ideas_and_ready_results(demo, client):
     page = client.get(london.get_absolute_url()).content.decode()
     assert "The Computational Democracy Project" in page and "CC BY 4.0" in page
     assert client.get(f"/projects/{london.slug}/results/").status_code == 200
+
+
+def test_demo_shows_badges_a_moderation_log_and_invitation_codes(demo, client):
+    spec = content.MODERATED_COMMENT
+    project = Project.objects.get(question=content.HOME_CARE["question"])
+    log = client.get(reverse("moderation:log", args=[project.slug])).content.decode()
+    assert "It names a care worker." in log
+    assert "Jo Smith" not in log  # the hidden words are not repeated in public
+    george = User.objects.get(username=spec["author"])
+    assert george.display_name not in log
+    page = client.get(Contribution.objects.get(title=spec["on"]).get_absolute_url())
+    assert "Jo Smith" not in page.content.decode()
+
+    assert VerifiedRole.objects.filter(status="confirmed").count() == len(content.VERIFIED_ROLES)
+    kwame = User.objects.get(username="kwame")
+    profile = client.get(kwame.get_absolute_url()).content.decode()
+    assert "Registered social worker" in profile
+
+    forum = Project.objects.get(question=content.CRISIS["question"])
+    assert ProjectInviteCode.objects.filter(project=forum, used_on__isnull=True).count() == 5
