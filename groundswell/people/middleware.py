@@ -1,4 +1,4 @@
-"""Staff must use two-factor authentication before they can open any staff page."""
+"""Staff must set up two-factor authentication before they can do anything else."""
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
@@ -7,7 +7,8 @@ from django.http import HttpResponseRedirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 
-from groundswell.core.routes import Rule, rule_for
+# django-allauth's account pages (log-out, e-mail, password) and its two-factor pages.
+OPEN_BEFORE_TWO_FACTOR = ("account_", "mfa_", "healthz")
 
 MESSAGE = (
     "Site staff must set up two-factor authentication before using staff pages. "
@@ -26,12 +27,11 @@ def _route_key(path: str) -> str | None:
 
 
 class StaffNeedTwoFactorMiddleware:
-    """Send staff without an active authenticator from any Rule.STAFF route to the set-up page.
+    """Send staff without an active authenticator to the set-up page from every route but
+    django-allauth's own (log-out, e-mail, password and the two-factor pages themselves).
 
-    The staff routes are the ones groundswell/core/routes.py marks STAFF (the whole Django
-    admin, and pages such as organisation verification). Everything else, log-out and the
-    two-factor pages included, stays open so they can set it up. The admin's own log-in page
-    goes to the site's log-in instead, which asks for the code; the admin's would not.
+    The admin's own log-in page goes to the site's log-in instead, which asks for the code;
+    the admin's would not.
     """
 
     def __init__(self, get_response):
@@ -50,10 +50,12 @@ class StaffNeedTwoFactorMiddleware:
                 )
             if not user.is_staff:
                 raise PermissionDenied("Only site staff can use the admin.")
-        # Only staff pay for working out the route.
+        # Only staff pay for working out the route. A staff account's powers reach beyond the
+        # staff pages (it moderates and manages every project), so until it has a second factor
+        # it may only set one up, manage its e-mail and password, or log out.
         if signed_in and user.is_staff and not is_mfa_enabled(user):
             key = _route_key(request.path_info)
-            if key is not None and rule_for(key) == Rule.STAFF:
+            if key is not None and not key.startswith(OPEN_BEFORE_TWO_FACTOR):
                 messages.warning(request, MESSAGE)
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

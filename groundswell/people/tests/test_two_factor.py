@@ -60,12 +60,20 @@ def test_staff_with_an_authenticator_use_staff_pages(client, staff, practitioner
     assert response.status_code == 200
 
 
-def test_staff_without_an_authenticator_can_still_use_member_pages_and_log_out(
-    client, staff_without_mfa
+def test_staff_without_an_authenticator_can_only_set_it_up_or_log_out(
+    client, staff_without_mfa, project
 ):
+    """Staff powers reach every project (moderation, editing), not only the staff pages."""
     client.force_login(staff_without_mfa)
-    assert client.get(reverse("projects:list")).status_code == 200
+    for url in (
+        reverse("projects:list"),
+        reverse("moderation:queue", args=[project.slug]),
+        reverse("projects:edit", args=[project.slug]),
+    ):
+        response = client.get(url)
+        assert (response.status_code, response.url) == (302, reverse("mfa_activate_totp")), url
     assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.get(reverse("account_email")).status_code == 200
     assert client.post(reverse("account_logout")).status_code == 302
     assert not client.get(reverse("projects:list")).wsgi_request.user.is_authenticated
 
