@@ -54,19 +54,21 @@ import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 from common import (
     PG_SERVER,
     ROOT,
+    Member,
     database_version,
     drop_postgres_database,
     free_port,
     fresh_database,
     machine,
     request,
+    signed_in,
 )
 
 DOCS = ROOT / "docs" / "reliability.md"
@@ -86,13 +88,6 @@ COMMENTS_URL = re.compile(rf"^/projects/{SLUG}/contributions/(\d+)/#comments$")
 
 
 @dataclass
-class Member:
-    user_id: int
-    session_key: str
-    csrf: str
-
-
-@dataclass
 class Fixture:
     project_id: int
     statement_ids: list[int]
@@ -101,13 +96,8 @@ class Fixture:
 
 
 def fill(*, members: int, statements: int, seed: int) -> Fixture:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.db import transaction
-    from django.utils import timezone
 
     from groundswell.contributions.services import contribution_create
     from groundswell.deliberation.models import Statement, StatementStatus
@@ -149,22 +139,7 @@ def fill(*, members: int, statements: int, seed: int) -> Fixture:
             )
             for i in range(members)
         )
-        backend = settings.AUTHENTICATION_BACKENDS[0]
-        expires = timezone.now() + timedelta(days=1)
-        store = SessionStore()
-        cast, sessions = [], []
-        for user in users:
-            key = secrets.token_hex(16)
-            data = {
-                SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: backend,
-                HASH_SESSION_KEY: user.get_session_auth_hash(),
-            }
-            sessions.append(
-                Session(session_key=key, session_data=store.encode(data), expire_date=expires)
-            )
-            cast.append(Member(user.pk, key, secrets.token_hex(16)))
-        Session.objects.bulk_create(sessions, batch_size=1000)
+        cast = signed_in(users)
     statement_ids = list(
         Statement.objects.filter(project=project).order_by("pk").values_list("pk", flat=True)
     )

@@ -36,17 +36,19 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 from common import (
     DOCS,
     ROOT,
+    Member,
     database_version,
     free_port,
     fresh_database,
     machine,
+    signed_in,
     start_server,
 )
 
@@ -60,13 +62,6 @@ SECTION = "## Vote ingestion (bench/votes.py)"
 
 
 @dataclass
-class Member:
-    user_id: int
-    session_key: str
-    csrf: str
-
-
-@dataclass
 class Fixture:
     project_id: int
     statement_ids: list[int]
@@ -76,13 +71,8 @@ class Fixture:
 
 
 def fill(*, voters: int, statements: int, seed: int = 11) -> Fixture:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.db import transaction
-    from django.utils import timezone
 
     from groundswell.deliberation.models import Statement, StatementStatus
     from groundswell.people.models import User
@@ -117,22 +107,7 @@ def fill(*, voters: int, statements: int, seed: int = 11) -> Fixture:
             )
             for i in range(voters + 1)
         )
-        backend = settings.AUTHENTICATION_BACKENDS[0]
-        expires = timezone.now() + timedelta(days=1)
-        store = SessionStore()
-        members, sessions = [], []
-        for user in users:
-            key = secrets.token_hex(16)
-            data = {
-                SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: backend,
-                HASH_SESSION_KEY: user.get_session_auth_hash(),
-            }
-            sessions.append(
-                Session(session_key=key, session_data=store.encode(data), expire_date=expires)
-            )
-            members.append(Member(user.pk, key, secrets.token_hex(16)))
-        Session.objects.bulk_create(sessions, batch_size=1000)
+        members = signed_in(users)
     statement_ids = list(
         Statement.objects.filter(project=project).order_by("pk").values_list("pk", flat=True)
     )

@@ -1,9 +1,5 @@
 """Parallel submits of the same vote give one row per person and statement, and no error."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.db import connection
 
@@ -11,6 +7,7 @@ from groundswell.deliberation.models import Vote
 from groundswell.deliberation.services import statement_create
 from groundswell.deliberation.tests.concurrency import hammer
 from groundswell.testing import factories
+from groundswell.testing.sqlite_file import run_on_a_sqlite_file
 
 
 @pytest.mark.django_db(transaction=True)
@@ -29,19 +26,5 @@ def test_concurrent_double_submits_on_postgresql():
 
 
 def test_concurrent_double_submits_on_sqlite(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="groundswell.settings",
-        GROUNDSWELL_VAR_DIR=str(tmp_path),
-        GROUNDSWELL_FAST_HASHER="1",
-        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "groundswell.deliberation.tests.concurrency"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.strip().splitlines()[-1] == "rows=6 voters=6 errors=[]"
+    last = run_on_a_sqlite_file("groundswell.deliberation.tests.concurrency", var_dir=tmp_path)
+    assert last == "rows=6 voters=6 errors=[]"

@@ -1,8 +1,5 @@
 """Single-use invitation codes: a host makes a batch, each lets exactly one member join."""
 
-import os
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -27,6 +24,7 @@ from groundswell.projects.services import (
 )
 from groundswell.projects.tests.code_concurrency import race
 from groundswell.testing import factories
+from groundswell.testing.sqlite_file import run_on_a_sqlite_file
 
 
 @pytest.fixture
@@ -212,20 +210,5 @@ def test_concurrent_redemptions_let_exactly_one_in_on_postgresql():
 
 
 def test_concurrent_redemptions_let_exactly_one_in_on_sqlite(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        DJANGO_SETTINGS_MODULE="groundswell.settings",
-        GROUNDSWELL_VAR_DIR=str(tmp_path),
-        GROUNDSWELL_FAST_HASHER="1",
-        TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "groundswell.projects.tests.code_concurrency"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    last = result.stdout.strip().splitlines()[-1]
+    last = run_on_a_sqlite_file("groundswell.projects.tests.code_concurrency", var_dir=tmp_path)
     assert last == "joined=1 members=1 used_by_winner=True errors=[]"
