@@ -103,15 +103,22 @@ def contribute(request, slug: str, kind: str):
                 else "Thank you. Your contribution is published.",
             )
             return redirect(contribution)
+    return _form_page(request, project, kind=kind_def, form=form, details=details)
+
+
+def _form_page(request, project, *, kind, form, details, contribution=None):
+    """The contribution form, for a new contribution or the author's edit of one."""
     return render(
         request,
         "contributions/form.html",
         {
             **project_page_context(request, project),
-            "kind": kind_def,
+            "kind": kind,
             "form": form,
             "details": details,
+            "contribution": contribution,
         },
+        status=400 if form.errors or details.errors else 200,
     )
 
 
@@ -219,17 +226,8 @@ def contribution_edit(request, slug: str, pk: int):
         else:
             messages.success(request, "Your changes are saved.")
             return redirect(contribution)
-    return render(
-        request,
-        "contributions/form.html",
-        {
-            **project_page_context(request, project),
-            "kind": kind_def,
-            "form": form,
-            "details": details,
-            "contribution": contribution,
-        },
-        status=400 if form.errors or details.errors else 200,
+    return _form_page(
+        request, project, kind=kind_def, form=form, details=details, contribution=contribution
     )
 
 

@@ -241,7 +241,7 @@ def test_a_refused_upload_shows_an_error_next_to_the_field_and_saves_nothing(
 
     response = _post(client, project, SimpleUploadedFile("study.pdf", samples.png_with_text()))
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "file" in response.context["details"].errors
     assert 'id="id_file_error"' in response.content.decode()
     assert "not a valid .pdf file" in response.content.decode()
