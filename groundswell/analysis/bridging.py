@@ -221,16 +221,27 @@ def fit_latent_bridging(
 
     # Transposed views built once: scipy makes a new object on every ``.T``.
     values_t, seen_t = values.T, seen.T
+    # What does not change between rounds: each row's vote count (the Gram matrix's (0, 0)
+    # entry) and its sum of ±1 votes (Σ v·1). Both are whole numbers, which the float32
+    # products computed exactly, so taking them out of the loop changes no result.
+    participant_side = _Side(
+        values=values, seen=seen, ridge=reg_participant, counts=n_per_participant,
+        net_sums=_row_sums(values),
+    )  # fmt: skip
+    statement_side = _Side(
+        values=values_t, seen=seen_t, ridge=reg_statement, counts=n_per_statement,
+        net_sums=_row_sums(values_t),
+    )  # fmt: skip
     converged = False
     iteration = 0
     for iteration in range(1, max_iter + 1):  # noqa: B007 - the count is reported
         intercepts_u, factors_u, _ = _half_step(
-            matrix_values=values, matrix_seen=seen, other_factors=factors_s,
-            other_intercepts=intercepts_s, mean=mean, ridge=reg_participant,
+            side=participant_side, other_factors=factors_s, other_intercepts=intercepts_s,
+            mean=mean,
         )  # fmt: skip
         new_intercepts_s, factors_s, seen_factor_u = _half_step(
-            matrix_values=values_t, matrix_seen=seen_t, other_factors=factors_u,
-            other_intercepts=intercepts_u, mean=mean, ridge=reg_statement,
+            side=statement_side, other_factors=factors_u, other_intercepts=intercepts_u,
+            mean=mean,
         )  # fmt: skip
         # Re-estimate the global mean from the residuals, with everything else fixed; the
         # statement step already summed each statement's participant factors.
@@ -272,19 +283,34 @@ def _ridge(lambda_intercept: float, lambda_factor: float, k: int, scale: float) 
     return np.array([lambda_intercept] + [lambda_factor] * k) * scale
 
 
+@dataclass(frozen=True, eq=False)
+class _Side:
+    """One side of the factor model (participants or statements): its rows of the votes."""
+
+    values: sp.spmatrix  # ±1 / 0 votes, a row per participant (statement)
+    seen: sp.spmatrix  # 1 per vote
+    ridge: np.ndarray
+    counts: np.ndarray  # votes per row, float64
+    net_sums: np.ndarray  # Σ ±1 votes per row, float64
+
+
+def _row_sums(matrix: sp.spmatrix) -> np.ndarray:
+    ones = np.ones((matrix.shape[1], 1), dtype=np.float32)
+    return np.asarray(matrix @ ones, dtype=np.float64)[:, 0]
+
+
 def _half_step(
     *,
-    matrix_values: sp.spmatrix,
-    matrix_seen: sp.spmatrix,
+    side: _Side,
     other_factors: np.ndarray,
     other_intercepts: np.ndarray,
     mean: float,
-    ridge: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Solve for one side's (intercept, factors) with the other side held fixed.
 
     Row i's normal equations are (Σ_j y_j y_jᵀ + diag(ridge)) x_i = Σ_j (r_ij - μ - b_j) y_j
-    with y_j = (1, f_j); every sum over a row's votes is one column of a sparse product.
+    with y_j = (1, f_j); every sum over a row's votes is one column of a sparse product
+    (apart from Σ 1 and Σ v, which do not change and come with ``side``).
     Also returns Σ_j f_j per row, which the global mean's update needs.
     """
     q = other_factors.shape[1] + 1
@@ -295,16 +321,26 @@ def _half_step(
     design[:, 0] = 1.0
     design[:, 1:] = other_factors
     # float32 operands, like the votes: scipy would otherwise upcast the whole sparse matrix.
-    thin = np.empty((n_other, n_pairs + q), dtype=np.float32)
-    np.multiply(design[:, upper_i], design[:, upper_j], out=thin[:, :n_pairs], casting="unsafe")
-    np.multiply(other_intercepts[:, None], design, out=thin[:, n_pairs:], casting="unsafe")
-    summed = np.asarray(matrix_seen @ thin, dtype=np.float64)
-    gram_flat, offset_sum = summed[:, :n_pairs], summed[:, n_pairs:]
+    # The products y_a y_b for a <= b without the constant (0, 0) one, then b_j y_j.
+    thin = np.empty((n_other, n_pairs - 1 + q), dtype=np.float32)
+    np.multiply(
+        design[:, upper_i[1:]], design[:, upper_j[1:]], out=thin[:, : n_pairs - 1],
+        casting="unsafe",
+    )  # fmt: skip
+    np.multiply(other_intercepts[:, None], design, out=thin[:, n_pairs - 1 :], casting="unsafe")
+    summed = side.seen @ thin
+    rows = summed.shape[0]
+    gram_flat = np.empty((rows, n_pairs))
+    gram_flat[:, 0] = side.counts
+    gram_flat[:, 1:] = summed[:, : n_pairs - 1]
+    offset_sum = np.asarray(summed[:, n_pairs - 1 :], dtype=np.float64)
     # Σ r y with r = (v + 1) / 2, from the ±1 values: (Σ v y + Σ y) / 2.
-    net = np.asarray(matrix_values @ design.astype(np.float32), dtype=np.float64)
+    net = np.empty((rows, q))
+    net[:, 0] = side.net_sums
+    net[:, 1:] = side.values @ other_factors.astype(np.float32)
     seen_design = gram_flat[:, :q]  # the (0, b) products are Σ y_b
     rhs = (net + seen_design) / 2 - offset_sum - mean * seen_design
-    solution = _solve_small(gram_flat, ridge, rhs)
+    solution = _solve_small(gram_flat, side.ridge, rhs)
     return solution[:, 0], solution[:, 1:], seen_design[:, 1:]
 
 
@@ -329,16 +365,38 @@ def _solve_small(gram_flat: np.ndarray, ridge: np.ndarray, rhs: np.ndarray) -> n
         gram[:, upper_j, upper_i] = gram_flat
         gram[:, np.arange(q), np.arange(q)] += ridge
         return np.linalg.solve(gram, rhs[:, :, None])[:, :, 0]
-    # The symmetric matrix [[a b c] [b d e] [c e f]].
-    a, b, c = gram_flat[:, 0] + ridge[0], gram_flat[:, 1], gram_flat[:, 2]
-    d, e, f = gram_flat[:, 3] + ridge[1], gram_flat[:, 4], gram_flat[:, 5] + ridge[2]
-    c00, c01, c02 = d * f - e * e, c * e - b * f, b * e - c * d
-    c11, c12, c22 = a * f - c * c, b * c - a * e, a * d - b * b
-    det = a * c00 + b * c01 + c * c02
+    if len(rhs) > _SOLVE_CHUNK:
+        # Bounded temporaries for a million participants; every system is solved alone.
+        solution = np.empty_like(rhs)
+        for start in range(0, len(rhs), _SOLVE_CHUNK):
+            rows = slice(start, start + _SOLVE_CHUNK)
+            solution[rows] = _solve_3x3(gram_flat[rows], ridge, rhs[rows])
+        return solution
+    return _solve_3x3(gram_flat, ridge, rhs)
+
+
+def _solve_3x3(gram_flat: np.ndarray, ridge: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    # The symmetric matrix [[a b c] [b d e] [c e f]], one row per entry, so that each step
+    # below is one numpy call over all systems (the same products and sums, in the same
+    # order, as writing every cofactor out).
+    entries = gram_flat.T.copy()
+    entries[_DIAGONAL] += ridge[:, None]
+    a, b, c = entries[0], entries[1], entries[2]
+    # Cofactors c00, c01, c02, c11, c12, c22 as left * right - left2 * right2:
+    # d f - e e, c e - b f, b e - c d, a f - c c, b c - a e, a d - b b.
+    cofactors = entries[_COF_L1] * entries[_COF_R1] - entries[_COF_L2] * entries[_COF_R2]
+    det = a * cofactors[0] + b * cofactors[1] + c * cofactors[2]
     x, y, z = rhs[:, 0], rhs[:, 1], rhs[:, 2]
-    return (
-        np.column_stack(
-            [c00 * x + c01 * y + c02 * z, c01 * x + c11 * y + c12 * z, c02 * x + c12 * y + c22 * z]
-        )
-        / det[:, None]
-    )
+    # Row r of the adjugate times (x, y, z): rows (c00 c01 c02), (c01 c11 c12), (c02 c12 c22).
+    solution = cofactors[_ADJ_X] * x + cofactors[_ADJ_Y] * y + cofactors[_ADJ_Z] * z
+    solution /= det
+    return solution.T.copy()  # row-major, as callers (and their sums) expect
+
+
+# Systems solved per batch in ``_solve_small``.
+_SOLVE_CHUNK = 32_768
+# Where a, d and f sit in the flattened upper triangle.
+_DIAGONAL = np.array([0, 3, 5])
+_COF_L1, _COF_R1 = np.array([3, 2, 1, 0, 1, 0]), np.array([5, 4, 4, 5, 2, 3])
+_COF_L2, _COF_R2 = np.array([4, 1, 2, 2, 0, 1]), np.array([4, 5, 3, 2, 4, 1])
+_ADJ_X, _ADJ_Y, _ADJ_Z = np.array([0, 1, 2]), np.array([1, 3, 4]), np.array([2, 4, 5])

@@ -18,6 +18,12 @@ from sklearn.cluster import KMeans
 SMALL = 20_000
 # Distance cells (restarts x points x centres) per chunk in the assignment step: ~0.5 MB.
 _CHUNK_CELLS = 65_536
+# Up to this many centres, ``_nearest`` compares them one at a time instead of ``argmin``,
+# when there are enough (restart, point) pairs per extra centre to pay for the extra calls.
+_FEW_CENTRES = 8
+_FEW_CENTRES_MIN_WORK = 800
+# k-means++ over at most this many points looks distances up in a points x points table.
+_PAIRWISE_TABLE_POINTS = 400
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,30 +137,94 @@ def _squared_distances_into(
 
 
 def _nearest(
-    points: np.ndarray, centres: np.ndarray, *, with_distances: bool = True
+    points: np.ndarray,
+    centres: np.ndarray,
+    *,
+    with_distances: bool = True,
+    columns: list[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Nearest centre per (restart, point) and, if asked, its squared distance.
 
     Works through the points in cache-sized chunks: with ~100 base centres the full
     (restarts, points, centres) array would be streamed through memory several times over.
+    ``columns`` are the points' coordinates as contiguous arrays, if the caller has them.
     """
     restarts, k = centres.shape[0], centres.shape[1]
     n = len(points)
     chunk = max(1, min(n, _CHUNK_CELLS // max(1, restarts * k)))
+    if columns is None:
+        columns = _columns(points)
+    if k <= _FEW_CENTRES and restarts * n >= _FEW_CENTRES_MIN_WORK * (k - 1):
+        return _nearest_of_few(columns, centres, chunk, with_distances=with_distances)
     labels = np.empty((restarts, n), dtype=np.intp)
     nearest = np.empty((restarts, n)) if with_distances else None
     buffer = np.empty((restarts, chunk, k))
     scratch = np.empty_like(buffer)
+    # (dims, restarts, 1, k): contiguous along the centres, as the distances are laid out.
+    centre_columns = np.ascontiguousarray(np.moveaxis(centres, 2, 0))[:, :, None, :]
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         width = stop - start
         out, spare = buffer[:, :width], scratch[:, :width]
-        _squared_distances_into(points[start:stop], centres, out, spare)
+        # The same sums as ``_squared_distances_into``, from contiguous operands.
+        for d in range(len(columns)):
+            target = out if d == 0 else spare
+            np.subtract(columns[d][None, start:stop, None], centre_columns[d], out=target)
+            np.multiply(target, target, out=target)
+            if d:
+                out += spare
         best = np.argmin(out, axis=2)
         labels[:, start:stop] = best
         if nearest is not None:
             nearest[:, start:stop] = np.take_along_axis(out, best[:, :, None], axis=2)[:, :, 0]
     return labels, nearest
+
+
+def _columns(points: np.ndarray) -> list[np.ndarray]:
+    return [np.ascontiguousarray(points[:, d]) for d in range(points.shape[1])]
+
+
+def _nearest_of_few(
+    columns: list[np.ndarray], centres: np.ndarray, chunk: int, *, with_distances: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``_nearest`` for a handful of centres (the opinion groups, k <= 5).
+
+    The distances are laid out centre by centre, (restarts, centres, points), so every numpy
+    loop runs along the points; and the running minimum over the few centres replaces
+    ``argmin`` along a short last axis, which costs a call per point. Same sums, and a
+    centre replaces the best so far only when strictly closer, so ties go to the first
+    centre exactly as with ``argmin`` (no distance is NaN: points are finite and padding
+    centres at infinity are infinitely far).
+    """
+    restarts, k, dims = centres.shape
+    n = len(columns[0])
+    # (dims, restarts, k, 1): each coordinate of each centre, broadcast along the points.
+    centre_columns = np.ascontiguousarray(np.moveaxis(centres, 2, 0))[..., None]
+    labels = np.empty((restarts, n), dtype=np.intp)
+    nearest = np.empty((restarts, n))
+    buffer = np.empty((restarts, k, chunk))
+    scratch = np.empty_like(buffer)
+    closer = np.empty((restarts, chunk), dtype=bool)
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        width = stop - start
+        out, spare = buffer[:, :, :width], scratch[:, :, :width]
+        for d in range(dims):
+            target = out if d == 0 else spare
+            np.subtract(columns[d][None, None, start:stop], centre_columns[d], out=target)
+            np.multiply(target, target, out=target)
+            if d:
+                out += spare
+        best = nearest[:, start:stop]
+        label = labels[:, start:stop]
+        mask = closer[:, :width]
+        best[...] = out[:, 0]
+        label[...] = 0
+        for c in range(1, k):
+            np.less(out[:, c], best, out=mask)
+            label[mask] = c
+            np.minimum(best, out[:, c], out=best)
+    return labels, nearest if with_distances else None
 
 
 def _plus_plus(
@@ -164,6 +234,8 @@ def _plus_plus(
     few D²-sampled candidates per step, keep the one that lowers the potential most."""
     n, dims = points.shape
     trials = 2 + int(np.log(k))
+    if restarts == 1 and dims == 2:
+        return _plus_plus_one(points, weights, k, trials, rng)
     rows = np.arange(restarts)
     centres = np.empty((restarts, k, dims))
     first = rng.choice(n, size=restarts, p=weights / weights.sum())
@@ -188,6 +260,51 @@ def _plus_plus(
     return centres
 
 
+def _plus_plus_one(
+    points: np.ndarray, weights: np.ndarray, k: int, trials: int, rng: np.random.Generator
+) -> np.ndarray:
+    """``_plus_plus`` for one restart of 2-D points (the 100 base clusters): the same draws
+    and the same arithmetic, with a fraction of the numpy calls per centre.
+
+    With few points, every candidate's distances come from a table of all pairwise
+    distances, computed once with the same operations (the table is symmetric exactly, as
+    (a - b)² = (b - a)² in floating point).
+    """
+    n = len(points)
+    x, y = points[:, 0].copy(), points[:, 1].copy()
+    table = None
+    if n <= _PAIRWISE_TABLE_POINTS:
+        table = (x[:, None] - x[None, :]) ** 2
+        table += (y[:, None] - y[None, :]) ** 2
+    chosen = [int(rng.choice(n, size=1, p=weights / weights.sum())[0])]
+    if table is not None:
+        closest = table[chosen[0]].copy()
+    else:
+        closest = (x - x[chosen[0]]) ** 2
+        closest += (y - y[chosen[0]]) ** 2
+    # Column views of a (1, n, trials) array, so the potentials are the very einsum above.
+    trial = np.empty((1, n, trials))
+    scratch = np.empty((n, trials))
+    flat_trial = trial[0]
+    for _ in range(1, k):
+        mass = np.cumsum(weights * closest)
+        draws = rng.random(trials) * mass[-1]
+        candidates = np.minimum(np.searchsorted(mass, draws, side="right"), n - 1)
+        if table is not None:
+            np.minimum(closest[:, None], table[candidates].T, out=flat_trial)
+        else:
+            np.subtract(x[:, None], x[candidates], out=flat_trial)
+            np.multiply(flat_trial, flat_trial, out=flat_trial)
+            np.subtract(y[:, None], y[candidates], out=scratch)
+            np.multiply(scratch, scratch, out=scratch)
+            flat_trial += scratch
+            np.minimum(closest[:, None], flat_trial, out=flat_trial)
+        best = int(np.argmin(np.einsum("n,rnt->rt", weights, trial)[0]))
+        chosen.append(int(candidates[best]))
+        closest = flat_trial[:, best].copy()
+    return points[chosen][None, :, :].copy()
+
+
 def _lloyd(
     points: np.ndarray,
     weights: np.ndarray,
@@ -207,6 +324,8 @@ def _lloyd(
     tiled_weights = np.tile(weights, restarts)
     # The weighted coordinates do not change between rounds.
     tiled_weighted = [tiled_weights * np.tile(points[:, d], restarts) for d in range(dims)]
+    columns = _columns(points)
+    offsets = (np.arange(restarts) * k)[:, None]
     per_group, group_ks = group_sizes if group_sizes is not None else (restarts, [k])
     done = np.zeros(len(group_ks), dtype=bool)
     # A restart whose centres came back unchanged is at a fixed point: every later round
@@ -215,16 +334,12 @@ def _lloyd(
     for _ in range(max_iter):
         active = np.flatnonzero(moving)
         count = len(active)
-        labels, _ = _nearest(points, centres[active], with_distances=False)
-        flat = (labels + (np.arange(count) * k)[:, None]).ravel()
+        labels, _ = _nearest(points, centres[active], with_distances=False, columns=columns)
+        flat = (labels + offsets[:count]).ravel()
         totals = np.bincount(flat, weights=tiled_weights[: count * n], minlength=count * k)
-        sums = np.stack(
-            [
-                np.bincount(flat, weights=w[: count * n], minlength=count * k)
-                for w in tiled_weighted
-            ],
-            axis=1,
-        )
+        sums = np.empty((count * k, dims))
+        for d, w in enumerate(tiled_weighted):
+            sums[:, d] = np.bincount(flat, weights=w[: count * n], minlength=count * k)
         totals = totals.reshape(count, k)
         sums = sums.reshape(count, k, dims)
         # An emptied cluster keeps its old centre; it ends up unused and the caller's
@@ -233,18 +348,20 @@ def _lloyd(
         updated[active] = np.where(
             totals[:, :, None] > 0, sums / np.maximum(totals, 1e-300)[:, :, None], centres[active]
         )
+        moving &= ~(updated == centres).all(axis=(1, 2))
         for g, group_k in enumerate(group_ks):
-            rows = slice(g * per_group, (g + 1) * per_group)
             if done[g]:
-                updated[rows] = centres[rows]
                 continue
+            rows = slice(g * per_group, (g + 1) * per_group)
             shift = ((updated[rows, :group_k] - centres[rows, :group_k]) ** 2).sum(axis=(1, 2))
             done[g] = (shift <= threshold).all()
-        moving &= ~(updated == centres).all(axis=(1, 2))
+            if done[g]:
+                # Frozen from here on: its restarts are never recomputed.
+                moving[rows] = False
         centres = updated
         if done.all() or not moving.any():
             break
-    labels, chosen = _nearest(points, centres)
+    labels, chosen = _nearest(points, centres, columns=columns)
     assert chosen is not None
     inertia = chosen @ weights
     return labels.astype(np.int32), centres, inertia

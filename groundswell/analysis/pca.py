@@ -114,7 +114,7 @@ def _top_right_singular_vectors(
         eigenvalues, eigenvectors = np.linalg.eigh(small)
         order = np.argsort(eigenvalues)[::-1]
         ritz_vectors = basis @ eigenvectors[:, order[:k]]
-        ritz_values = np.clip(eigenvalues[order[:k]], 0, None)
+        ritz_values = np.maximum(eigenvalues[order[:k]], 0.0)
         if previous is not None:
             overlap = np.abs(np.sum(previous * ritz_vectors, axis=0))
             if np.all(1 - overlap < tol):
