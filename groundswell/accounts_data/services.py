@@ -23,6 +23,7 @@ from groundswell.contributions.models import (
 from groundswell.core.pagecache import page_cache_bump
 from groundswell.deliberation.models import Comparison, Idea, Statement, Vote
 from groundswell.deliberation.services import analysis_request, voter_key
+from groundswell.moderation.services import decisions_forget_words
 from groundswell.people.models import User
 from groundswell.projects.models import Project
 
@@ -190,6 +191,10 @@ def account_delete(*, user: User, keep_contributions: bool) -> None:
             _unattribute(Comment.objects.filter(pk__in=comment_ids, author=member))
         else:
             attachments = [c.attachment for c in contributions if c.attachment]
+            decisions_forget_words(
+                item_kind="contribution", item_ids=list(contributions.values_list("pk", flat=True))
+            )
+            decisions_forget_words(item_kind="comment", item_ids=comment_ids)
             _delete_comments(comment_ids)
             contributions.delete()
         _unattribute(Statement.objects.filter(author=member))

@@ -200,3 +200,11 @@ def contribution_moderation_set(*, project: Project, by, mode: str) -> Project:
     project.contribution_moderation = mode
     project.save(update_fields=["contribution_moderation"])
     return project
+
+
+def decisions_forget_words(*, item_kind: str, item_ids: list[int]) -> None:
+    """The author erased these items: their words leave the moderation records too (the log's
+    excerpt and the author's appeal), while the decisions themselves stay on the public log."""
+    decisions = Decision.objects.filter(item_kind=item_kind, item_id__in=item_ids)
+    Appeal.objects.filter(decision__in=decisions).update(text="")
+    decisions.update(excerpt="")

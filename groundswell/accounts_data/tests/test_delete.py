@@ -93,6 +93,40 @@ def test_deleting_contributions_removes_them_and_keeps_others_threads(member, li
     assert not ProtectedAuthorKey.objects.exists()
 
 
+def test_deleted_writing_leaves_the_moderation_log_too(member, lived, project, host_admin, client):
+    """The decisions stay on the public log; the member's words (excerpt, appeal) go."""
+    from groundswell.moderation.items import ITEM_TYPES
+    from groundswell.moderation.models import Appeal, Decision
+    from groundswell.moderation.services import appeal_make, decision_make
+
+    decisions = {}
+    for kind, key in (("contribution", "protected"), ("comment", "my_comment")):
+        decisions[key] = decision_make(
+            project=project,
+            item_type=ITEM_TYPES[kind],
+            item=lived[key],
+            outcome="hide",
+            reason=f"Hidden {kind} for the test.",
+            by=host_admin,
+        )
+    appeal_make(
+        decision=decisions["protected"],
+        item_type=ITEM_TYPES["contribution"],
+        by=member,
+        text="Zephyrine's appeal words",
+    )
+    assert Decision.objects.get(pk=decisions["protected"].pk).excerpt  # something to forget
+
+    account_delete(user=member, keep_contributions=False)
+
+    for decision in decisions.values():
+        assert Decision.objects.get(pk=decision.pk).excerpt == ""
+    assert Appeal.objects.get(decision=decisions["protected"]).text == ""
+    log = client.get(reverse("moderation:log", args=[project.slug])).content.decode()
+    assert "Hidden contribution for the test." in log
+    assert "Protected story" not in log and "Named comment here" not in log
+
+
 @pytest.mark.parametrize("keep", [True, False])
 def test_votes_still_count_but_lead_to_nobody(member, lived, service_user, keep):
     before = sorted(Vote.objects.values_list("statement_id", "value"))
