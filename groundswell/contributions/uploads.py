@@ -49,6 +49,21 @@ _EMPTY_OOXML_PARTS = {
     ),
 }
 _ODF_VERSION = re.compile(rb'office:version="([0-9.]{1,8})"')
+# Revision and comment data inside the document parts: who changed or commented, when, and the
+# editing-session ids that tie copies of a file together. Names are replaced (the attributes are
+# required by the formats), session ids and times are dropped or neutralised.
+NEUTRAL_NAME = b"Contributor"
+_OOXML_NAME_ATTRIBUTE = re.compile(
+    rb'(\s(?:[A-Za-z0-9]+:)?(?:author|initials|userId|userName|providerId))="[^"]*"'
+)
+# Only in a workbook's list of people: a table's displayName is its (required, unique) name.
+_XLSX_PERSON_NAME = re.compile(rb'(\sdisplayName)="[^"]*"')
+_OOXML_DROPPED_ATTRIBUTE = re.compile(rb'\s(?:w:)?(?:date|dateUtc|dT|rsid[A-Za-z]*)="[^"]*"')
+_OOXML_RSIDS = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.DOTALL)
+_XLSX_COMMENT_AUTHOR = re.compile(rb"<author>[^<]*</author>")
+_ODF_CREATOR = re.compile(rb"<dc:creator>[^<]*</dc:creator>")
+_ODF_DATE = re.compile(rb"<dc:date>[^<]*</dc:date>")
+_ODF_EPOCH = b"<dc:date>1980-01-01T00:00:00</dc:date>"
 # Entries are dated to the start of the ZIP epoch: edit times can be matched against other records.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -175,14 +190,20 @@ def _clean_office(data: bytes, extension: str) -> bytes:
                 replace = {}
                 if "meta.xml" in names:
                     replace["meta.xml"] = _empty_odf_meta(archive.read("meta.xml"))
+                if "settings.xml" in names:
+                    replace["settings.xml"] = _empty_odf_settings(archive.read("settings.xml"))
+            scrub = _scrub_ooxml_part if extension in _OOXML_MAIN_PART else _scrub_odf_part
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w") as rewritten:
                 for entry in entries:
                     content = replace.get(entry.filename)
                     if content is None:
                         content = archive.read(entry)
-                        if entry.filename.lower().endswith(_IMAGE_SUFFIXES):
+                        lowered = entry.filename.lower()
+                        if lowered.endswith(_IMAGE_SUFFIXES):
                             content = _clean_embedded_image(entry.filename, content)
+                        elif lowered.endswith(".xml"):
+                            content = scrub(content)
                     # A new entry drops the original's timestamps, extra fields and comment.
                     info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_EPOCH)
                     info.compress_type = (
@@ -207,6 +228,34 @@ def _clean_embedded_image(name: str, content: bytes) -> bytes:
         return _clean_image(content, extension)
     except UploadRefused:
         raise UploadRefused("An image inside this document could not be read.") from None
+
+
+def _scrub_ooxml_part(content: bytes) -> bytes:
+    """Tracked changes, comments and the people list without names, dates or session ids."""
+    content = _OOXML_NAME_ATTRIBUTE.sub(rb'\1="' + NEUTRAL_NAME + b'"', content)
+    content = _OOXML_DROPPED_ATTRIBUTE.sub(b"", content)
+    content = _OOXML_RSIDS.sub(b"", content)
+    if b"<personList" in content:
+        content = _XLSX_PERSON_NAME.sub(rb'\1="' + NEUTRAL_NAME + b'"', content)
+    return _XLSX_COMMENT_AUTHOR.sub(b"<author>" + NEUTRAL_NAME + b"</author>", content)
+
+
+def _scrub_odf_part(content: bytes) -> bytes:
+    """Annotations and tracked changes (office:change-info) without their authors or times."""
+    content = _ODF_CREATOR.sub(b"<dc:creator>" + NEUTRAL_NAME + b"</dc:creator>", content)
+    return _ODF_DATE.sub(_ODF_EPOCH, content)
+
+
+def _empty_odf_settings(original: bytes) -> bytes:
+    """settings.xml without its view and printer settings (printer names, paths, window state)."""
+    found = _ODF_VERSION.search(original)
+    version = found.group(1) if found else b"1.2"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b"<office:document-settings "
+        b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        b'office:version="' + version + b'"/>'
+    )
 
 
 def _empty_odf_meta(original: bytes) -> bytes:

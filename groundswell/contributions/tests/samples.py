@@ -108,3 +108,95 @@ def odf_with_creator(extension: str = "odt") -> bytes:
         archive.writestr("meta.xml", META, zipfile.ZIP_DEFLATED)
         archive.writestr("META-INF/manifest.xml", "<manifest/>", zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+W15 = 'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"'
+REVISION_DAY = "2026-03-04"
+SESSION_ID = "00AB12CD"
+USER_ID = "jo.bloggs@council.example"
+
+# Tracked changes, comments and the people list: the revision data a Word file carries.
+DOCX_REVISIONS = {
+    "word/document.xml": (
+        f'<w:document {W}><w:body><w:p w:rsidR="{SESSION_ID}" w:rsidRDefault="{SESSION_ID}">'
+        f'<w:ins w:id="1" w:author="{SECRET}" w:date="{REVISION_DAY}T10:00:00Z">'
+        "<w:r><w:t>Added text</w:t></w:r></w:ins>"
+        f'<w:del w:id="2" w:author="{SECRET}" w:date="{REVISION_DAY}T10:01:00Z">'
+        "<w:r><w:delText>Old text</w:delText></w:r></w:del>"
+        "</w:p></w:body></w:document>"
+    ),
+    "word/comments.xml": (
+        f'<w:comments {W}><w:comment w:id="0" w:author="{SECRET}" w:initials="JB" '
+        f'w:date="{REVISION_DAY}T11:00:00Z"><w:p><w:r><w:t>Check this figure</w:t></w:r></w:p>'
+        "</w:comment></w:comments>"
+    ),
+    "word/people.xml": (
+        f'<w15:people {W15}><w15:person w15:author="{SECRET}">'
+        f'<w15:presenceInfo w15:providerId="AD" w15:userId="{USER_ID}"/>'
+        "</w15:person></w15:people>"
+    ),
+    "word/settings.xml": (
+        f'<w:settings {W}><w:zoom w:percent="100"/><w:rsids><w:rsidRoot w:val="{SESSION_ID}"/>'
+        f'<w:rsid w:val="{SESSION_ID}"/></w:rsids></w:settings>'
+    ),
+}
+XLSX_REVISIONS = {
+    "xl/workbook.xml": "<workbook><sheets/></workbook>",
+    "xl/sharedStrings.xml": "<sst><si><t>Added text</t></si></sst>",
+    "xl/tables/table1.xml": '<table id="1" name="Rota" displayName="Rota" ref="A1:B2"/>',
+    "xl/comments1.xml": (
+        f"<comments><authors><author>{SECRET}</author></authors><commentList>"
+        '<comment ref="A1" authorId="0"><text><t>Check this figure</t></text></comment>'
+        "</commentList></comments>"
+    ),
+    "xl/persons/person.xml": (
+        f'<personList><person displayName="{SECRET}" id="{{1}}" userId="{USER_ID}" '
+        'providerId="AD"/></personList>'
+    ),
+    "xl/threadedComments/threadedComment1.xml": (
+        f'<ThreadedComments><threadedComment ref="A1" dT="{REVISION_DAY}T10:00:00.00" '
+        'personId="{1}"><text>Check this figure</text></threadedComment></ThreadedComments>'
+    ),
+}
+ODF = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0"'
+)
+ODT_REVISIONS = {
+    "content.xml": (
+        f"<office:document-content {ODF}><office:body><office:text>"
+        '<text:tracked-changes><text:changed-region text:id="c1"><text:insertion>'
+        f"<office:change-info><dc:creator>{SECRET}</dc:creator>"
+        f"<dc:date>{REVISION_DAY}T10:00:00</dc:date></office:change-info>"
+        "</text:insertion></text:changed-region></text:tracked-changes>"
+        "<text:p>Added text<office:annotation>"
+        f"<dc:creator>{SECRET}</dc:creator><dc:date>{REVISION_DAY}T11:00:00</dc:date>"
+        "<text:p>Check this figure</text:p></office:annotation></text:p>"
+        "</office:text></office:body></office:document-content>"
+    ),
+    "settings.xml": (
+        f'<office:document-settings {ODF} office:version="1.3"><office:settings>'
+        '<config:config-item config:name="PrinterName" config:type="string">'
+        f"{SECRET}'s printer</config:config-item></office:settings></office:document-settings>"
+    ),
+}
+
+
+def office_with_revisions(extension: str) -> bytes:
+    """A document whose own parts (not only its properties) name the people who edited it."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        if extension == "odt":
+            archive.writestr(
+                "mimetype", "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED
+            )
+            parts = ODT_REVISIONS
+        else:
+            archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+            parts = DOCX_REVISIONS if extension == "docx" else XLSX_REVISIONS
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
