@@ -8,6 +8,7 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from groundswell.contributions.authorship import is_protected_author, protected_key
 from groundswell.contributions.models import Contribution, ProtectedAuthorKey, Status
+from groundswell.deliberation.models import Statement, StatementStatus
 from groundswell.moderation.items import ITEM_TYPES, ItemType
 from groundswell.moderation.models import ADVERSE, Appeal, AppealStatus, Decision, Flag, FlagReason
 from groundswell.organisations.selectors import verified_roles_prefetch
@@ -92,6 +93,18 @@ def contributions_pending(*, project: Project | None = None) -> QuerySet[Contrib
     """Contributions waiting for a host (pre-moderation), oldest first."""
     qs = (
         Contribution.objects.filter(status=Status.PENDING)
+        .select_related("project", "author")
+        .prefetch_related(verified_roles_prefetch())
+    )
+    if project is not None:
+        qs = qs.filter(project=project)
+    return qs.order_by("created_at", "id")
+
+
+def statements_pending(*, project: Project | None = None) -> QuerySet[Statement]:
+    """Participants' statements waiting for a host (pre-moderation of statements), oldest first."""
+    qs = (
+        Statement.objects.filter(status=StatementStatus.PENDING)
         .select_related("project", "author")
         .prefetch_related(verified_roles_prefetch())
     )

@@ -79,11 +79,14 @@ def flag(request, slug: str, kind: str, pk: int):
 def _queue_context(request, *, project=None) -> dict:
     page = paginate(request, selectors.flagged_items(project=project), per_page=20)
     pending = selectors.contributions_pending(project=project)
+    statements = selectors.statements_pending(project=project)
     return {
         "page": page,
         "entries": selectors.queue_entries(rows=page.object_list),
         "pending": pending[:PENDING_SHOWN],
         "pending_count": pending.count(),
+        "pending_statements": statements[:PENDING_SHOWN],
+        "pending_statements_count": statements.count(),
         "appeals": selectors.appeals_open(project=project)[:PENDING_SHOWN],
         "item_types": ITEM_TYPES,
     }

@@ -337,3 +337,35 @@ def test_the_decision_page_shows_every_kind_of_item(
     assert response.status_code == 302
     statement.refresh_from_db()
     assert statement.status == "hidden"
+
+
+def test_statements_waiting_under_pre_moderation_are_in_the_queue_and_approved_there(
+    client, project, writer, host_admin, staff
+):
+    from groundswell.deliberation.models import Statement
+    from groundswell.deliberation.services import deliberation_settings_update, statement_create
+
+    deliberation_settings_update(project=project, by=host_admin, moderation="pre")
+    held = statement_create(
+        project=project, author=writer, text="Pay carers for travel", attribution="protected"
+    )
+    assert held.status == "pending"
+
+    client.force_login(host_admin)
+    page = client.get(_queue(project)).content.decode()
+    assert "Pay carers for travel" in page
+    assert _decide_url(project, "statement", held) in page
+    assert "Protected contributor" in page
+    assert all(value not in page for value in SECRET.values())
+
+    response = client.post(
+        _decide_url(project, "statement", held), {"outcome": "approve", "reason": "Fine."}
+    )
+    assert response.status_code == 302
+    assert Statement.objects.get(pk=held.pk).status == "accepted"
+    page = client.get(_queue(project)).content.decode()
+    assert "No statements are waiting for approval." in page
+
+    client.force_login(staff)  # the site moderators' queue lists them too
+    statement_create(project=project, author=writer, text="Fund night visits")
+    assert "Fund night visits" in client.get("/moderation/").content.decode()
