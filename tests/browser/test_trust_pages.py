@@ -222,7 +222,9 @@ def test_empty_states_and_the_moderation_setting(
         project=project, author=service_user, kind="story", title="Waiting here", body="Text."
     )
     host.reload()
-    pending = host.locator("section", has=host.get_by_role("heading", name="waiting for approval"))
+    pending = host.locator(
+        "section", has=host.get_by_role("heading", name="Contributions waiting for approval")
+    )
     expect(pending).to_contain_text("Waiting here")
     assert_accessible(host, "moderation queue with a pending contribution")
     pending.get_by_role("link", name="Approve or not").click()

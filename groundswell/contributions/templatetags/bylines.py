@@ -25,8 +25,14 @@ def byline(item: Attributed) -> SafeString:
         )
     else:
         who = "Former member"
-    # A verified role badge belongs to the member; a protected item has no member to show.
-    badges = badges_html(item.author) if not item.is_protected and item.author_id else ""
+    # A badge vouches for a pseudonym without revealing who is behind it. It is not shown on
+    # named items (nor on public profiles): a rare badge seen beside a name and again beside a
+    # pseudonym would tie the two together. A protected item has no member to show at all.
+    badges = (
+        badges_html(item.author)
+        if item.attribution == Attribution.PSEUDONYMOUS and item.author_id
+        else ""
+    )
     role = format_html(" · {}", item.get_author_role_display()) if item.author_role else ""
     sector = (
         format_html(", {}", item.get_author_sector_display().lower()) if item.author_sector else ""

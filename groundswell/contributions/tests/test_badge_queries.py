@@ -30,8 +30,8 @@ def test_contribution_list_with_badged_authors(client, project):
                 badge(item.author, label="lived experience of care")
 
     def shown(n):
-        # The newest 20 are listed; named and pseudonymous ones carry a badge, protected ones none.
-        return sum(1 for item in made[:n][-20:] if item.author_id)
+        # The newest 20 are listed; only the pseudonymous ones carry a badge.
+        return sum(1 for item in made[:n][-20:] if item.attribution == "pseudonymous")
 
     url = reverse("contributions:list", args=[project.slug])
     assert_no_growth(client, url, grow, b"Verified: registered nurse", shown=shown)
@@ -42,9 +42,17 @@ def test_comments_with_badged_authors(client, project):
 
     def grow(n):
         for _ in range(n):
-            top = factories.CommentFactory(contribution=subject, author=member())
+            top = factories.CommentFactory(
+                contribution=subject, author=member(), attribution="pseudonymous", pseudonym="P"
+            )
             badge(top.author)
-            reply = factories.CommentFactory(contribution=subject, parent=top, author=member())
+            reply = factories.CommentFactory(
+                contribution=subject,
+                parent=top,
+                author=member(),
+                attribution="pseudonymous",
+                pseudonym="Q",
+            )
             badge(reply.author)
 
     assert_no_growth(

@@ -214,9 +214,14 @@ def test_demo_shows_badges_a_moderation_log_and_invitation_codes(demo, client):
     assert "Jo Smith" not in page.content.decode()
 
     assert VerifiedRole.objects.filter(status="confirmed").count() == len(content.VERIFIED_ROLES)
+    # Badges vouch for pseudonyms: shown beside kwame's pseudonymous writing, not his name.
     kwame = User.objects.get(username="kwame")
-    profile = client.get(kwame.get_absolute_url()).content.decode()
-    assert "Registered social worker" in profile
+    pseudonymous = Contribution.objects.filter(
+        author=kwame, attribution="pseudonymous", project__visibility="public"
+    ).first()
+    page = client.get(pseudonymous.get_absolute_url()).content.decode()
+    assert "Verified: Registered social worker" in page
+    assert "Registered social worker" not in client.get(kwame.get_absolute_url()).content.decode()
 
     forum = Project.objects.get(question=content.CRISIS["question"])
     assert ProjectInviteCode.objects.filter(project=forum, used_on__isnull=True).count() == 5
