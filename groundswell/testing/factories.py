@@ -109,3 +109,21 @@ class CommentFactory(factory.django.DjangoModelFactory):
 
     contribution = factory.SubFactory(ContributionFactory)
     body = "I have seen this too."
+
+
+def votes_at(*, user: User, statements, values, at) -> None:
+    """The member's votes on `statements`, one a minute from `at`: for tests of vote timing,
+    which the services (stamping the time of the request) cannot backdate."""
+    from groundswell.deliberation.models import Vote
+
+    Vote.objects.bulk_create(
+        Vote(
+            statement=statement,
+            project_id=statement.project_id,
+            voter=f"u{user.pk}",
+            value=value,
+            created_at=at + timedelta(minutes=k),
+            updated_at=at + timedelta(minutes=k),
+        )
+        for k, (statement, value) in enumerate(zip(statements, values, strict=True))
+    )

@@ -11,7 +11,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from groundswell.contributions.services import comment_create, contribution_create
-from groundswell.deliberation.models import Vote
 from groundswell.deliberation.services import statement_create
 from groundswell.moderation.items import item_type
 from groundswell.moderation.services import decision_make, flag_create
@@ -582,17 +581,7 @@ def plant_a_ring(project, host_admin, *, size: int = 6) -> list:
     for i in range(size):
         at = now - timedelta(minutes=5 * i)
         user = factories.UserFactory(username=f"ring{i}", date_joined=at - timedelta(days=1))
-        Vote.objects.bulk_create(
-            Vote(
-                statement=s,
-                project=project,
-                voter=f"u{user.pk}",
-                value=value,
-                created_at=at + timedelta(minutes=k),
-                updated_at=at + timedelta(minutes=k),
-            )
-            for k, (s, value) in enumerate(zip(statements, script, strict=True))
-        )
+        factories.votes_at(user=user, statements=statements, values=script, at=at)
         ring.append(user)
     return ring
 

@@ -101,17 +101,7 @@ def planted(project, host_admin):
 
     def voter(name, *, age_days, votes, at):
         user = factories.UserFactory(username=name, date_joined=at - timedelta(days=age_days))
-        Vote.objects.bulk_create(
-            Vote(
-                statement=s,
-                project=project,
-                voter=f"u{user.pk}",
-                value=value,
-                created_at=at + timedelta(minutes=k),
-                updated_at=at + timedelta(minutes=k),
-            )
-            for k, (s, value) in enumerate(zip(statements, votes, strict=True))
-        )
+        factories.votes_at(user=user, statements=statements, values=votes, at=at)
         return user
 
     ring = [
