@@ -246,10 +246,15 @@ def _scrub_odf_part(content: bytes) -> bytes:
     return _ODF_DATE.sub(_ODF_EPOCH, content)
 
 
+def _odf_version(original: bytes) -> bytes:
+    """The office:version a rewritten part keeps, so readers treat it as the same format."""
+    found = _ODF_VERSION.search(original)
+    return found.group(1) if found else b"1.2"
+
+
 def _empty_odf_settings(original: bytes) -> bytes:
     """settings.xml without its view and printer settings (printer names, paths, window state)."""
-    found = _ODF_VERSION.search(original)
-    version = found.group(1) if found else b"1.2"
+    version = _odf_version(original)
     return (
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
         b"<office:document-settings "
@@ -260,8 +265,7 @@ def _empty_odf_settings(original: bytes) -> bytes:
 
 def _empty_odf_meta(original: bytes) -> bytes:
     """meta.xml with no creator, dates, editing cycles or generating application."""
-    found = _ODF_VERSION.search(original)
-    version = found.group(1) if found else b"1.2"
+    version = _odf_version(original)
     return (
         b'<?xml version="1.0" encoding="UTF-8"?>\n'
         b'<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

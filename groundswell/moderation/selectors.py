@@ -91,23 +91,16 @@ def queue_entries(*, rows) -> list[QueueEntry]:
 
 def contributions_pending(*, project: Project | None = None) -> QuerySet[Contribution]:
     """Contributions waiting for a host (pre-moderation), oldest first."""
-    qs = (
-        Contribution.objects.filter(status=Status.PENDING)
-        .select_related("project", "author")
-        .prefetch_related(verified_roles_prefetch())
-    )
-    if project is not None:
-        qs = qs.filter(project=project)
-    return qs.order_by("created_at", "id")
+    return _waiting(Contribution.objects.filter(status=Status.PENDING), project=project)
 
 
 def statements_pending(*, project: Project | None = None) -> QuerySet[Statement]:
     """Participants' statements waiting for a host (pre-moderation of statements), oldest first."""
-    qs = (
-        Statement.objects.filter(status=StatementStatus.PENDING)
-        .select_related("project", "author")
-        .prefetch_related(verified_roles_prefetch())
-    )
+    return _waiting(Statement.objects.filter(status=StatementStatus.PENDING), project=project)
+
+
+def _waiting(qs: QuerySet, *, project: Project | None) -> QuerySet:
+    qs = qs.select_related("project", "author").prefetch_related(verified_roles_prefetch())
     if project is not None:
         qs = qs.filter(project=project)
     return qs.order_by("created_at", "id")
