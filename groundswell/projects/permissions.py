@@ -68,10 +68,19 @@ def is_host_admin(*, user, project: Project) -> bool:
     ).exists()
 
 
+# The door records the role it worked out on the project it returns, so that later checks in
+# the same request (a service's own `can`) do not ask the database again. Joining the project
+# forgets it (`forget_viewer_role`).
+_VIEWER_ROLE = "_viewer_role"
+
+
 def project_role(*, user, project: Project, is_participant: bool | None = None) -> ProjectRole:
     """`is_participant`, when the caller has just read it with the project, saves a query."""
     if not user.is_authenticated:
         return ProjectRole.ANONYMOUS
+    known = project.__dict__.get(_VIEWER_ROLE)
+    if is_participant is None and known is not None and known[0] == user.pk:
+        return known[1]
     if user.is_staff:
         return ProjectRole.STAFF
     if is_host_admin(user=user, project=project):
@@ -81,6 +90,11 @@ def project_role(*, user, project: Project, is_participant: bool | None = None) 
     if is_participant:
         return ProjectRole.MEMBER
     return ProjectRole.OUTSIDER
+
+
+def forget_viewer_role(*, project: Project) -> None:
+    """Call when the viewer's place in the project changes (they joined it)."""
+    project.__dict__.pop(_VIEWER_ROLE, None)
 
 
 def current_phase(*, project: Project, today: date | None = None) -> str | None:
@@ -142,6 +156,8 @@ def project_get_for_user(*, slug: str, user, action: Action = Action.VIEW) -> Pr
         raise Http404("No such project") from None
     if not can(user=user, action=Action.VIEW, project=project, role=role):
         raise Http404("No such project")
+    if user.is_authenticated:
+        project.__dict__[_VIEWER_ROLE] = (user.pk, role)
     if action != Action.VIEW and not can(user=user, action=action, project=project, role=role):
         raise PermissionDenied(_denial_reason(action=action, project=project, role=role))
     return project

@@ -23,7 +23,7 @@ from groundswell.projects.models import (
     invite_code_new,
     invite_code_normalise,
 )
-from groundswell.projects.permissions import Action, can
+from groundswell.projects.permissions import Action, can, forget_viewer_role
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,7 @@ def participant_join(*, project: Project, user) -> Participant:
     participant, joined = Participant.objects.get_or_create(
         project=project, user=user, defaults={"joined_on": timezone.localdate()}
     )
+    forget_viewer_role(project=project)
     if joined:  # the project page counts who has taken part
         page_cache_bump(scope=project_scope(project.slug))
     return participant

@@ -88,3 +88,31 @@ def test_voting_needs_a_login_and_csrf(project, host_admin, practitioner):
     )
     assert accepted.status_code == 200
     assert Vote.objects.count() == 1
+
+
+def test_a_participants_vote_reads_their_participation_once(
+    client, project, host_admin, practitioner
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, second = (
+        statement_create(project=project, author=host_admin, text=text)
+        for text in ["Pay travel time", "Fund team meetings"]
+    )
+    client.force_login(practitioner)
+
+    def vote(statement):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                f"/api/v1/projects/{project.slug}/statements/{statement.pk}/vote",
+                data=json.dumps({"value": 1}),
+                content_type="application/json",
+            )
+        assert response.status_code == 200
+        return [q["sql"] for q in queries.captured_queries if "projects_participant" in q["sql"]]
+
+    vote(first)  # joins the project
+    # The door reads participation with the project; the vote service reuses the role it found.
+    assert len(vote(second)) == 1
+    assert Vote.objects.filter(project=project).count() == 2

@@ -4,10 +4,13 @@ The root conftest switches every limit off; each test here switches on the one i
 """
 
 import json
+import os
+import secrets
 from datetime import UTC, timedelta
 
 import pytest
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -84,6 +87,49 @@ def test_two_processes_share_one_counter_in_the_database_cache(limits, frozen, m
     monkeypatch.setattr(ratelimit, "cache", second)
     assert not _consume(member_id=7)
     assert _consume(member_id=8)
+
+
+@pytest.fixture
+def redis_location():
+    """The Redis that REDIS_URL names (production's cache), else a local one on database 15.
+
+    Skips when none answers, unless GROUNDSWELL_REQUIRE_REDIS=1 (CI) makes it mandatory.
+    """
+    import redis
+
+    location = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        if os.environ.get("GROUNDSWELL_REQUIRE_REDIS") == "1":
+            pytest.fail(f"Redis at {location} does not answer: {error}", pytrace=False)
+        pytest.skip(f"Redis at {location} does not answer")
+    return location
+
+
+def test_two_processes_share_one_counter_in_redis(limits, frozen, monkeypatch, redis_location):
+    limits(post=(3, 600))
+    # Two clients with their own connections, as two server processes would have; a fresh key
+    # prefix keeps this run apart from any other.
+    options = {"KEY_PREFIX": f"gs-test-{secrets.token_hex(6)}"}
+    first = RedisCache(redis_location, options)
+    second = RedisCache(redis_location, options)
+    outcomes = []
+    for client in [first, second, first, second, first]:
+        monkeypatch.setattr(ratelimit, "cache", client)
+        outcomes.append(_consume(member_id=7))
+    assert outcomes == [True, True, True, False, False]
+    raw = first._cache.get_client(write=False)
+    keys = raw.keys(f"{options['KEY_PREFIX']}:*")
+    try:
+        # One shared counter, named by a keyed hash of the member, and it outlives the window.
+        assert len(keys) == 1 and b":7:" not in keys[0]
+        assert raw.ttl(keys[0]) > 400
+        monkeypatch.setattr(ratelimit, "cache", second)
+        assert not _consume(member_id=7)
+        assert _consume(member_id=8)
+    finally:
+        raw.delete(*raw.keys(f"{options['KEY_PREFIX']}:*"))
 
 
 def test_the_limit_resets_when_the_window_ends(limits, frozen):

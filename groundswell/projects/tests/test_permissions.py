@@ -338,3 +338,21 @@ def test_phase_dates_are_inclusive(host_org, host_admin, practitioner):
     assert not can(user=practitioner, action=Action.CONTRIBUTE, project=starts_today)
     tomorrow = today + timedelta(days=1)
     assert not can(user=practitioner, action=Action.CONTRIBUTE, project=ends_today, today=tomorrow)
+
+
+def test_the_door_remembers_the_role_it_found_for_that_member_until_they_join(
+    project, outsider, practitioner, django_assert_num_queries
+):
+    from groundswell.projects.permissions import ProjectRole, project_role
+
+    found = project_get_for_user(slug=project.slug, user=outsider, action=Action.CONTRIBUTE)
+    # A service's own check on the same project asks the database nothing more...
+    with django_assert_num_queries(0):
+        assert project_role(user=outsider, project=found) == ProjectRole.OUTSIDER
+    # ...but only for the member the door looked up for.
+    with django_assert_num_queries(2):  # host-admin membership, then participation
+        assert project_role(user=practitioner, project=found) == ProjectRole.OUTSIDER
+
+    participant_join(project=found, user=outsider)
+
+    assert project_role(user=outsider, project=found) == ProjectRole.MEMBER
