@@ -473,16 +473,20 @@ def report(args, fixture, phases, verdict, queries, db_version, tasks) -> str:
     goal = len(api.ok) / api.wall >= 1000 and api.quantile_ms(99) < 100
     counts = ", ".join(f"{name}: {len(sql)}" for name, sql in queries.items())
     worker = "ran beside gunicorn" if not args.no_worker else "not started (--no-worker)"
+    cache = "Redis (REDIS_URL)" if os.environ.get("REDIS_URL") else "the database (no REDIS_URL)"
+    redis = f"REDIS_URL={os.environ['REDIS_URL']} " if os.environ.get("REDIS_URL") else ""
     return "\n".join(
         [
             f"### {label}",
             "",
             f"- Date: {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-            f"- Command: `.venv/bin/python {command}`",
+            f"- Command: `{redis}.venv/bin/python {command}`",
             f"- Machine: {m['nproc']} cores, {m['cpu']}; `{m['uname']}`",
             f"- Python {m['python']}, {db_version}, gunicorn sync workers: {args.workers}, "
             f"task worker: {worker}; client: {args.concurrency} processes, a new connection "
             "per vote, on the same machine",
+            f"- Cache (rate-limit counters, page-cache versions): {cache}; "
+            "sessions in the database",
             f"- Data: {len(fixture.members):,} members signed in by session, "
             f"{len(fixture.statement_ids)} statements; {args.seconds:.0f} s per endpoint; "
             f"{CHANGE_RATE:.0%} of votes change an earlier vote, {DOUBLE_RATE:.0%} are sent twice "
