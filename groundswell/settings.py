@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "groundswell.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the input check, so its 400 reaches an API client as JSON too.
+    "groundswell.api.middleware.ApiJsonErrorsMiddleware",
     "groundswell.core.middleware.RejectUndecodableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -103,6 +105,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "groundswell.core.middleware.HtmxLoginRedirectMiddleware",
     # Staff without two-factor authentication are sent to set it up before any staff page.
     "groundswell.people.middleware.StaffNeedTwoFactorMiddleware",
 ]

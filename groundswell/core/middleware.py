@@ -1,8 +1,11 @@
 """Request and response hardening that Django's own middleware does not cover."""
 
-from urllib.parse import unquote_to_bytes
+from urllib.parse import unquote_to_bytes, urlsplit
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import resolve_url
 
 # Everything comes from our own origin; nothing inline (no 'unsafe-inline', no 'unsafe-eval'),
 # no plugins, no <base> rewriting, forms post only to us, and no page may be framed.
@@ -80,3 +83,38 @@ def _is_utf8(raw: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+class HtmxLoginRedirectMiddleware:
+    """Send an htmx request whose session has ended to the log-in page as a whole page.
+
+    htmx follows a redirect itself and would swap the log-in page into the fragment it was
+    updating (the vote card); and the `next` it carries is the URL the fragment posted to, which
+    only takes POST. Instead: `HX-Redirect` to log in, then back to the page the person was on.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+            return response
+        login = resolve_url(settings.LOGIN_URL)
+        location = response.get("Location", "")
+        if urlsplit(location).path != login:
+            return response
+        target = location
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        # Only a page of this site, by its path: never a way to send someone elsewhere.
+        if (
+            page.netloc == request.get_host()
+            and page.path.startswith("/")
+            and not page.path.startswith("//")
+        ):
+            query = QueryDict(mutable=True)
+            query["next"] = f"{page.path}?{page.query}" if page.query else page.path
+            target = f"{login}?{query.urlencode(safe='/')}"
+        redirect = HttpResponse(status=200)
+        redirect["HX-Redirect"] = target
+        return redirect

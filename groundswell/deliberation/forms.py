@@ -1,7 +1,18 @@
+import unicodedata
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from groundswell.contributions.forms import attribution_field
 from groundswell.deliberation.models import DeliberationSettings, Outcome, VoteValue
+
+
+def _visible(text: str) -> str:
+    """Refuse text with nothing to read: only spaces, zero-width or direction-control characters
+    (the form's own `required` check sees those as text)."""
+    if not any(unicodedata.category(c)[0] in "LNPS" for c in text):
+        raise ValidationError("Write something people can read.")
+    return text
 
 
 class StatementForm(forms.Form):
@@ -13,6 +24,9 @@ class StatementForm(forms.Form):
     )
     attribution = attribution_field()
 
+    def clean_text(self) -> str:
+        return _visible(self.cleaned_data["text"])
+
 
 class VoteForm(forms.Form):
     value = forms.TypedChoiceField(choices=VoteValue.choices, coerce=int)
@@ -22,11 +36,29 @@ class IdeaForm(forms.Form):
     text = forms.CharField(max_length=200, label="Your idea", help_text="Up to 200 characters.")
     attribution = attribution_field()
 
+    def clean_text(self) -> str:
+        return _visible(self.cleaned_data["text"])
+
+
+# The largest id a BigAutoField holds: a bigger number in a crafted form is an error, not a
+# query the database driver cannot even send.
+MAX_ID = 2**63 - 1
+
 
 class ComparisonForm(forms.Form):
-    first = forms.IntegerField(widget=forms.HiddenInput)
-    second = forms.IntegerField(widget=forms.HiddenInput)
+    first = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    second = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
     outcome = forms.ChoiceField(choices=Outcome.choices)
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Reject")],
+        error_messages={
+            "required": "Choose accept or reject.",
+            "invalid_choice": "Choose accept or reject.",
+        },
+    )
 
 
 class SettingsForm(forms.ModelForm):

@@ -102,7 +102,7 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
     analysis_request(project_id=project.pk)
     return ImportSummary(
         statements=len(created),
-        participants=int(np.count_nonzero(matrix.votes_per_participant)),
+        participants=int(np.count_nonzero(matrix.votes_per_participant())),
         votes=int(matrix.votes.nnz),
     )
 

@@ -25,6 +25,11 @@ def statements_for_voting(*, project: Project, user) -> QuerySet[Statement]:
     )
 
 
+def statements_open_exist(*, project: Project) -> bool:
+    """Whether the project has any statement open for votes at all."""
+    return Statement.objects.filter(project=project, status=StatementStatus.ACCEPTED).exists()
+
+
 def statement_get(*, project: Project, pk: int) -> Statement | None:
     statement = Statement.objects.filter(project=project, pk=pk).first()
     if statement is not None:
@@ -32,24 +37,37 @@ def statement_get(*, project: Project, pk: int) -> Statement | None:
     return statement
 
 
-def statements_with_my_votes(*, project: Project, user) -> list[Statement]:
-    statements = list(
-        Statement.objects.filter(project=project, status=StatementStatus.ACCEPTED).annotate(
-            n_votes=Count("votes")
-        )
+def statements_open_with_counts(*, project: Project) -> QuerySet[Statement]:
+    """Statements open for votes, oldest first, each with its number of votes (`n_votes`)."""
+    return (
+        Statement.objects.filter(project=project, status=StatementStatus.ACCEPTED)
+        .annotate(n_votes=Count("votes"))
+        .order_by("id")  # an aggregate drops Meta.ordering, and pages need a fixed order
     )
+
+
+def statements_mark_my_votes(
+    *, statements: list[Statement], project: Project, user
+) -> list[Statement]:
+    """Set `my_vote` on each statement: this member's vote on it, or None."""
     mine = (
         dict(
-            Vote.objects.filter(project=project, voter=voter_key(user)).values_list(
-                "statement_id", "value"
-            )
+            Vote.objects.filter(
+                project=project, voter=voter_key(user), statement_id__in=[s.pk for s in statements]
+            ).values_list("statement_id", "value")
         )
-        if user.is_authenticated
+        if user.is_authenticated and statements
         else {}
     )
     for statement in statements:
         statement.my_vote = mine.get(statement.pk)
     return statements
+
+
+def statements_with_my_votes(*, project: Project, user) -> list[Statement]:
+    return statements_mark_my_votes(
+        statements=list(statements_open_with_counts(project=project)), project=project, user=user
+    )
 
 
 def statements_pending(*, project: Project) -> QuerySet[Statement]:

@@ -73,9 +73,13 @@ def statement_create(
         what="statements",
     )
     pre_moderated = settings.moderation == Moderation.PRE
+    text = " ".join(text.split())
+    if Statement.objects.filter(project=project, text__iexact=text).exists():
+        # Most often the same form sent twice; Pol.is refuses a repeated comment too.
+        raise ValidationError({"text": "That statement is already in this project."})
     statement = Statement(
         project=project,
-        text=" ".join(text.split()),
+        text=text,
         is_seed=is_host,
         status=StatementStatus.PENDING
         if pre_moderated and not is_host
@@ -90,6 +94,12 @@ def statement_create(
 def statement_moderate(*, statement: Statement, by, accept: bool) -> Statement:
     if not can(user=by, action=Action.MODERATE, project=statement.project):
         raise PermissionDenied("Only the project's hosts can moderate statements.")
+    if statement.status in (StatementStatus.HIDDEN, StatementStatus.REMOVED):
+        # A moderation decision (groundswell.moderation) is changed there, on appeal, not
+        # undone by a host's accept here.
+        raise ValidationError(
+            "A moderator has taken that statement down; it cannot be changed here."
+        )
     statement.status = StatementStatus.ACCEPTED if accept else StatementStatus.REJECTED
     statement.save(update_fields=["status"])
     analysis_request(project_id=statement.project_id)
@@ -148,7 +158,10 @@ def idea_create(
         open_to_participants=deliberation_settings(project=project).participants_may_add_ideas,
         what="ideas",
     )
-    idea = Idea(project=project, text=" ".join(text.split()))
+    text = " ".join(text.split())
+    if Idea.objects.filter(project=project, text__iexact=text).exists():
+        raise ValidationError({"text": "That idea is already in the pool."})
+    idea = Idea(project=project, text=text)
     attribute(idea, author=author, attribution=attribution)
     idea.full_clean()
     attributed_save(idea, author=author, project=project, object_kind="idea")

@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
+from groundswell.core.pagination import paginate
 from groundswell.core.ratelimit import rate_limit
 from groundswell.deliberation import selectors, services
 from groundswell.deliberation.coordination import SETTINGS as COORDINATION_SETTINGS
@@ -16,6 +18,7 @@ from groundswell.deliberation.coordination import coordination_report
 from groundswell.deliberation.forms import (
     ComparisonForm,
     IdeaForm,
+    ModerationForm,
     SettingsForm,
     StatementForm,
     VoteForm,
@@ -23,9 +26,12 @@ from groundswell.deliberation.forms import (
 from groundswell.deliberation.models import VoteValue
 from groundswell.deliberation.opinion_map import opinion_map
 from groundswell.deliberation.polis import polis_export
+from groundswell.people.perspectives import Role
 from groundswell.projects.permissions import Action, project_get_for_user
 from groundswell.projects.selectors import project_participation
 from groundswell.projects.views import project_page_context
+
+STATEMENTS_PER_PAGE = 50
 
 
 def _is_htmx(request) -> bool:
@@ -35,10 +41,15 @@ def _is_htmx(request) -> bool:
 def _vote_context(request, project, *, statement_form=None) -> dict:
     remaining = selectors.statements_for_voting(project=project, user=request.user)
     settings = services.deliberation_settings(project=project)
+    statement = remaining.first()
     return {
         **project_page_context(request, project),
-        "statement": remaining.first(),
-        "remaining": remaining.count(),
+        "statement": statement,
+        "remaining": remaining.count() if statement else 0,
+        # "Voted on every statement" only when there were statements to vote on.
+        "any_open": statement is not None or selectors.statements_open_exist(project=project),
+        # A card swapped in by htmx takes the focus: the button pressed has just gone.
+        "swapped": _is_htmx(request),
         "vote_choices": VoteValue.choices,
         "settings": settings,
         "statement_form": statement_form or StatementForm(),
@@ -69,12 +80,17 @@ def vote_cast(request, slug: str, pk: int):
         messages.error(request, " ".join(error.messages))
     if _is_htmx(request):
         return render(request, "deliberation/_vote_card.html", _vote_context(request, project))
-    back = (
-        "deliberation:statements"
-        if request.POST.get("next") == "statements"
-        else "deliberation:vote"
-    )
-    return redirect(back, slug=slug)
+    if request.POST.get("next") == "statements":
+        return redirect(_statements_url(slug=slug, page=request.POST.get("page"), pk=statement.pk))
+    return redirect("deliberation:vote", slug=slug)
+
+
+def _statements_url(*, slug: str, page: str | None, pk: int) -> str:
+    """Back to the page of the statement list the vote came from, at the statement's row."""
+    url = reverse("deliberation:statements", kwargs={"slug": slug})
+    if page and page.isdigit() and len(page) < 10 and int(page) > 1:
+        url += f"?page={int(page)}"
+    return f"{url}#statement-{pk}"
 
 
 @login_required
@@ -105,8 +121,16 @@ def statement_add(request, slug: str):
 def statements(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user)
     context = project_page_context(request, project)
+    page = paginate(
+        request,
+        selectors.statements_open_with_counts(project=project),
+        per_page=STATEMENTS_PER_PAGE,
+    )
     context.update(
-        statements=selectors.statements_with_my_votes(project=project, user=request.user),
+        page=page,
+        statements=selectors.statements_mark_my_votes(
+            statements=list(page.object_list), project=project, user=request.user
+        ),
         pending=selectors.statements_pending(project=project)
         if context["can"].get("moderate")
         else [],
@@ -122,9 +146,17 @@ def statement_moderate(request, slug: str, pk: int):
     statement = selectors.statement_get(project=project, pk=pk)
     if statement is None:
         raise Http404("No such statement")
-    accept = request.POST.get("decision") == "accept"
-    services.statement_moderate(statement=statement, by=request.user, accept=accept)
-    messages.success(request, "Statement accepted." if accept else "Statement rejected.")
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["decision"]))
+        return redirect("deliberation:statements", slug=slug)
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        services.statement_moderate(statement=statement, by=request.user, accept=accept)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Statement accepted." if accept else "Statement rejected.")
     return redirect("deliberation:statements", slug=slug)
 
 
@@ -256,7 +288,16 @@ def _present(result: dict, texts: dict[int, str], ideas: dict[int, str]) -> dict
     ]
     perspective = result.get("bridging_perspective")
     if perspective:
-        perspective = {**perspective, "top": named(perspective["top"])}
+        # Stored as role codes ("service_user"); people read the role's name.
+        roles = dict(Role.choices)
+        perspective = {
+            **perspective,
+            "perspectives": [roles.get(p, p) for p in perspective["perspectives"]],
+            "top": [
+                {**r, "weakest": roles.get(r["weakest"], r["weakest"])}
+                for r in named(perspective["top"])
+            ],
+        }
     return {
         **result,
         "groups": groups,

@@ -1,10 +1,13 @@
 """Voting one statement at a time (with htmx and without JavaScript), comparing ideas in pairs,
 and the results page, in a real browser with axe on every page."""
 
+import re
+
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
-from groundswell.deliberation.services import idea_create, statement_create
+from groundswell.deliberation.services import idea_create, statement_create, vote_cast
 from groundswell.deliberation.tasks import recompute_analysis
 from groundswell.testing import factories
 from tests.browser.test_journeys import log_in
@@ -72,7 +75,7 @@ def test_voting_and_comparing_without_javascript(new_context, deliberating, prac
 
 def test_results_page_is_accessible(new_context, deliberating, assert_accessible):
     project, statements = deliberating
-    from groundswell.deliberation.services import comparison_record, vote_cast
+    from groundswell.deliberation.services import comparison_record
 
     voters = [factories.UserFactory(role=r) for r in ["practitioner", "service_user"] * 6]
     for i, voter in enumerate(voters):
@@ -95,3 +98,93 @@ def test_results_page_is_accessible(new_context, deliberating, assert_accessible
     expect(page.get_by_role("img", name="Opinion map")).to_be_visible()
     expect(page.get_by_role("heading", name="Ideas ranked by pairwise comparison")).to_be_visible()
     assert_accessible(page, "results page")
+
+
+# A swap waits on a request and the analysis it queues: slow on a busy test machine.
+SWAP_WAIT = 15_000
+
+
+def test_after_an_htmx_vote_the_focus_moves_to_the_next_statement(
+    new_context, deliberating, practitioner
+):
+    """The pressed button is swapped away with its card; keyboard and screen-reader users land
+    on the next statement, not back at the top of the page."""
+    project, _ = deliberating
+    page = new_context().new_page()
+    log_in(page, practitioner)
+    page.goto(f"/projects/{project.slug}/vote/")
+    page.get_by_role("button", name="Agree", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#vote-card")).to_contain_text("2 statements left", timeout=SWAP_WAIT)
+    expect(page.locator("#vote-card blockquote")).to_be_focused(timeout=SWAP_WAIT)
+    assert "thirty minutes" in page.evaluate("document.activeElement.textContent")
+
+    for after in ["1 statement left", "You have voted on every statement"]:
+        expect(page.locator("#vote-card blockquote")).to_be_focused(timeout=SWAP_WAIT)
+        page.keyboard.press("Tab")  # from the statement to its first vote button
+        expect(page.get_by_role("button", name="Agree", exact=True)).to_be_focused(
+            timeout=SWAP_WAIT
+        )
+        page.keyboard.press("Enter")
+        expect(page.locator("#vote-card")).to_contain_text(after, timeout=SWAP_WAIT)
+    expect(page.locator("#vote-card [role=status]")).to_be_focused(timeout=SWAP_WAIT)
+
+
+def test_an_htmx_vote_refused_because_the_phase_ended_says_why(
+    new_context, deliberating, practitioner
+):
+    """Voting closes while the page is open: the click must not silently do nothing."""
+    project, _ = deliberating
+    page = new_context().new_page()
+    log_in(page, practitioner)
+    page.goto(f"/projects/{project.slug}/vote/")
+    project.phases.all().delete()
+    page.get_by_role("button", name="Agree", exact=True).click()
+    expect(page.get_by_role("heading", name="You cannot do that here")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("not taking that at its current phase")
+    assert page.locator("main").count() == 1
+
+
+def test_an_htmx_vote_after_the_session_ended_goes_to_log_in_and_back(
+    new_context, deliberating, practitioner
+):
+    project, _ = deliberating
+    context = new_context()
+    page = context.new_page()
+    log_in(page, practitioner)
+    page.goto(f"/projects/{project.slug}/vote/")
+    # The session ends (it timed out, or they logged out in another tab); the CSRF cookie stays.
+    context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    page.get_by_role("button", name="Agree", exact=True).click()
+    # The log-in page as a whole page, not swapped into the vote card.
+    expect(page).to_have_url(re.compile(rf"/accounts/login/\?next=/projects/{project.slug}/vote/$"))
+    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    page.locator("#id_login").fill(practitioner.email)
+    page.locator("#id_password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url(re.compile(rf"/projects/{project.slug}/vote/$"))
+    expect(page.locator("#vote-card")).to_contain_text("3 statements left")
+
+
+LONG = "https://www.example.org/a-very-long-path/with-no-spaces/in-it/at-all/consultation-v3.pdf"
+
+
+def test_long_unbroken_statements_and_ideas_fit_a_phone_screen(
+    new_context, deliberating, host_admin, practitioner
+):
+    """WCAG 1.4.10 reflow: at 320 CSS pixels nothing scrolls sideways, long links included."""
+    project, _ = deliberating
+    with_link = statement_create(project=project, author=host_admin, text=f"See {LONG}")
+    idea_create(project=project, author=host_admin, text=f"Read {LONG}")
+    project.ideas.exclude(text__startswith="Read ").exclude(pk=project.ideas.first().pk).update(
+        is_active=False
+    )
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    log_in(page, practitioner)
+    for statement in project.statements.exclude(pk=with_link.pk):
+        vote_cast(statement=statement, user=practitioner, value=1)
+    for path in ["vote/", "compare/", "statements/"]:
+        page.goto(f"/projects/{project.slug}/{path}")
+        expect(page.locator("main")).to_contain_text("a-very-long-path")
+        widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], (path, widths)

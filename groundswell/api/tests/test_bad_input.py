@@ -82,3 +82,29 @@ def test_markup_saved_through_the_web_comes_back_as_json_text(client, project, h
         assert response.status_code == 200
         _assert_json(response)
         assert SCRIPT in json.dumps(response.json())  # the data, exactly as typed
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "status"),
+    [
+        ("get", "/api/v1/no-such-endpoint", 404),
+        ("get", "/api/v1/projects/a/b/c/d", 404),
+        ("get", "/api/v1/projects/{project}/statements/1/vote", 405),
+        ("delete", "/api/v1/projects", 405),
+        ("put", "/api/v1/projects/{project}/statements", 405),
+    ],
+)
+def test_unknown_endpoints_and_wrong_methods_answer_json(client, project, method, url, status):
+    """A program calling the API gets errors it can parse, not the site's HTML pages."""
+    response = getattr(client, method)(url.format(project=project.slug))
+    assert response.status_code == status
+    _assert_json(response)
+    assert response.json()["detail"]
+    if status == 405:
+        assert response["Allow"]
+
+
+def test_the_site_outside_the_api_keeps_its_html_error_pages(client, db):
+    response = client.get("/projects/no-such-project/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

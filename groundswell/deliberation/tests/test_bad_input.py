@@ -6,6 +6,7 @@ from groundswell.core.tests.test_bad_input import ESCAPED, IMG, LIVE, SCRIPT
 from groundswell.deliberation.models import DeliberationSettings, Idea, Statement
 from groundswell.deliberation.services import idea_create, statement_create
 from groundswell.projects.models import Participant
+from groundswell.testing import factories
 
 
 def _no_live_markup(html: str) -> None:
@@ -32,6 +33,8 @@ JUNK = {
     "blank": "   \n ",
     "too-long": "x" * 281,
     "nul-byte": "a\x00b",
+    # Nothing to read: a blank card to vote on.
+    "invisible": "\u200b\u202e\u2060\ufeff",
 }
 
 
@@ -102,3 +105,76 @@ def test_junk_settings_are_refused(client, deliberating, host_admin, data):
     assert "There is a problem" in html
     _no_live_markup(html)
     assert list(DeliberationSettings.objects.values()) == before
+
+
+@pytest.mark.parametrize(
+    "first", ["99999999999999999999", "-99999999999999999999", "9223372036854775808"]
+)
+def test_out_of_range_idea_ids_in_a_comparison_are_refused(
+    client, deliberating, practitioner, first
+):
+    """Ids no database column can hold: a clear refusal, not a server error."""
+    from groundswell.deliberation.models import Comparison
+
+    client.force_login(practitioner)
+    second = Idea.objects.filter(project=deliberating).first().pk
+    response = client.post(
+        f"/projects/{deliberating.slug}/compare/",
+        {"first": first, "second": second, "outcome": "first"},
+    )
+    assert response.status_code in (200, 302, 400)
+    assert not Comparison.objects.exists()
+
+
+@pytest.mark.parametrize("decision", ["", "maybe", SCRIPT])
+def test_a_moderation_decision_must_be_accept_or_reject(client, project, host_admin, decision):
+    """A missing or garbled decision is refused; it does not quietly reject the statement."""
+    from groundswell.deliberation.models import Moderation, StatementStatus
+    from groundswell.deliberation.services import deliberation_settings_update
+
+    deliberation_settings_update(project=project, by=host_admin, moderation=Moderation.PRE)
+    participant = factories.UserFactory()
+    Participant.objects.create(project=project, user=participant)
+    pending = statement_create(project=project, author=participant, text="Rotas a week ahead")
+    assert pending.status == StatementStatus.PENDING
+    client.force_login(host_admin)
+    response = client.post(
+        f"/projects/{project.slug}/statements/{pending.pk}/moderate/", {"decision": decision}
+    )
+    assert response.status_code == 302
+    assert "Choose accept or reject" in client.get(response.url).content.decode()
+    pending.refresh_from_db()
+    assert pending.status == StatementStatus.PENDING
+
+
+@pytest.mark.parametrize("status", ["hidden", "removed"])
+def test_hosts_cannot_accept_a_statement_a_moderator_took_down(client, project, host_admin, status):
+    """A host's accept or reject (a crafted post: the page offers none for these) must not bring
+    back a statement a site moderator hid or removed."""
+    statement = statement_create(project=project, author=host_admin, text="Pay travel time")
+    Statement.objects.filter(pk=statement.pk).update(status=status)
+    client.force_login(host_admin)
+    response = client.post(
+        f"/projects/{project.slug}/statements/{statement.pk}/moderate/", {"decision": "accept"}
+    )
+    assert response.status_code == 302
+    assert "A moderator has taken that statement down" in client.get(response.url).content.decode()
+    statement.refresh_from_db()
+    assert statement.status == status
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_double_submit_adds_one_statement_or_idea(client, deliberating, practitioner, form):
+    """Pressing "Add" twice (a slow page, no JavaScript) must not put the same text up twice."""
+    suffix, valid = FORMS[form]
+    client.force_login(practitioner)
+    before = (Statement.objects.count(), Idea.objects.count())
+    first = client.post(f"/projects/{deliberating.slug}/{suffix}", valid)
+    assert first.status_code == 302
+    again = client.post(
+        f"/projects/{deliberating.slug}/{suffix}", {**valid, "text": valid["text"].upper() + "  "}
+    )
+    assert again.status_code == 400
+    assert "already" in again.content.decode()
+    after = (Statement.objects.count(), Idea.objects.count())
+    assert sum(after) == sum(before) + 1

@@ -1,5 +1,6 @@
 """Pol.is import and export: every shared conversation round-trips; bad folders import nothing."""
 
+import io
 import shutil
 from pathlib import Path
 
@@ -154,3 +155,29 @@ def test_public_projects_offer_a_polis_download(
 
     client.force_login(host_admin)
     assert client.get(f"/projects/{private_project.slug}/export/polis.zip").status_code == 404
+
+
+def test_the_import_summary_counts_the_participants(folder, db):
+    """The folder has two voters (5 and 6); the summary, and the command's message, say so."""
+    project = factories.ProjectFactory()
+    assert polis_import(project=project, directory=folder).participants == 2
+
+    other = factories.ProjectFactory()
+    out = io.StringIO()
+    call_command("import_polis", str(folder), project=other.slug, stdout=out)
+    assert "Imported 2 statements and 2 votes from 2 participants" in out.getvalue()
+
+    (folder / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\n3,x,0,5,1\n")
+    out = io.StringIO()
+    call_command("import_polis", str(folder), project=factories.ProjectFactory().slug, stdout=out)
+    assert "Imported 2 statements and 1 vote from 1 participant into" in out.getvalue()
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_export_command_to_a_place_it_cannot_write_says_so(project, tmp_path, where):
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    target = blocker if where == "a file" else blocker / "export"
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("export_polis", str(target), project=project.slug)
+    assert blocker.read_text() == "not a folder"

@@ -1,3 +1,6 @@
+import html
+import re
+
 import pytest
 
 from groundswell.deliberation import services
@@ -40,7 +43,7 @@ def test_changing_a_vote_from_the_statement_list(client, project, seeded, practi
     url = f"/projects/{project.slug}/vote/{seeded[2].pk}/"
     client.post(url, {"value": "1", "next": "statements"})
     response = client.post(url, {"value": "0", "next": "statements"})
-    assert response.url == f"/projects/{project.slug}/statements/"
+    assert response.url == f"/projects/{project.slug}/statements/#statement-{seeded[2].pk}"
     assert list(Vote.objects.values_list("value", flat=True)) == [0]
     page = client.get(response.url).content.decode()
     assert page.count('aria-pressed="true"') == 1
@@ -101,9 +104,183 @@ def test_results_page_before_and_after_analysis(client, project, seeded):
     page = client.get(f"/projects/{project.slug}/results/").content.decode()
     for text in ["Point 0", "Point 1", "Point 2", "75% agree", "<svg", "Opinion groups"]:
         assert text in page
+    # The map's text alternative reads as English for one group too.
+    assert "1 group: group A with 4 people." in page
 
 
 def test_private_project_deliberation_is_hidden_from_outsiders(client, private_project, outsider):
     client.force_login(outsider)
     for path in ["vote/", "statements/", "results/", "compare/"]:
         assert client.get(f"/projects/{private_project.slug}/{path}").status_code == 404
+
+
+def test_vote_page_of_a_project_with_no_statements_does_not_thank_you_for_voting(
+    client, project, practitioner
+):
+    client.force_login(practitioner)
+    page = client.get(f"/projects/{project.slug}/vote/").content.decode()
+    assert "You have voted on every statement" not in page
+    assert "No statements to vote on yet" in page
+
+
+def test_a_statement_waiting_for_a_host_is_not_counted_as_voted(
+    client, project, host_admin, practitioner
+):
+    from groundswell.deliberation.models import Moderation
+
+    services.deliberation_settings_update(project=project, by=host_admin, moderation=Moderation.PRE)
+    client.force_login(practitioner)
+    response = client.post(
+        f"/projects/{project.slug}/statements/new/",
+        {"text": "Rotas a week ahead", "attribution": "named"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "once a host has approved it" in page
+    assert "You have voted on every statement" not in page
+    assert "No statements to vote on yet" in page
+
+
+def test_results_name_perspectives_in_words_not_codes(client, project, seeded):
+    AnalysisSnapshot.objects.create(
+        project=project,
+        computed_at="2026-11-27T10:00:00Z",
+        result={
+            "participants": 6,
+            "statements": 3,
+            "votes": 18,
+            "seconds": 0.01,
+            "groups": [],
+            "points": [],
+            "consensus": [],
+            "bridging_latent": [],
+            "bridging_perspective": {
+                "perspectives": ["practitioner", "service_user"],
+                "members": [3, 3],
+                "top": [
+                    {
+                        "statement": seeded[0].pk,
+                        "score": 0.5,
+                        "weakest": "service_user",
+                        "rates": [0.9, 0.5],
+                    }
+                ],
+            },
+            "pairwise": [],
+        },
+    )
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    assert "Frontline practitioner, Service user" in page
+    assert "<td>Service user</td>" in page
+    assert "service_user" not in page
+
+
+def test_htmx_vote_on_a_statement_taken_down_meanwhile_says_so_in_the_card(
+    client, project, seeded, practitioner
+):
+    from groundswell.deliberation.models import Statement
+
+    client.force_login(practitioner)
+    Statement.objects.filter(pk=seeded[0].pk).update(status="hidden")
+    response = client.post(
+        f"/projects/{project.slug}/vote/{seeded[0].pk}/", {"value": "1"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "not open for voting" in body and "Point 1" in body
+    assert not Vote.objects.exists()
+
+
+def test_the_statement_list_comes_in_pages_and_a_vote_returns_to_its_row(
+    client, project, host_admin, practitioner
+):
+    from groundswell.deliberation.views import STATEMENTS_PER_PAGE
+
+    statements = [
+        services.statement_create(project=project, author=host_admin, text=f"Numbered point {i}.")
+        for i in range(STATEMENTS_PER_PAGE + 3)
+    ]
+    client.force_login(practitioner)
+    url = f"/projects/{project.slug}/statements/"
+    first = client.get(url).content.decode()
+    assert "Numbered point 0." in first and f"Numbered point {STATEMENTS_PER_PAGE}." not in first
+    assert f"{STATEMENTS_PER_PAGE + 3} statements open for votes" in first
+    next_link = re.search(r'href="([^"]*)" rel="next"', first).group(1)
+    second = client.get(url + html.unescape(next_link)).content.decode()
+    assert f"Numbered point {STATEMENTS_PER_PAGE}." in second and "Numbered point 0." not in second
+    assert "Page 2 of 2" in second
+
+    last = statements[-1]
+    response = client.post(
+        f"/projects/{project.slug}/vote/{last.pk}/",
+        {"value": "1", "next": "statements", "page": "2"},
+    )
+    assert response.url == f"{url}?page=2#statement-{last.pk}"
+    assert f'id="statement-{last.pk}"' in client.get(response.url).content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999999999999999999", "%00", "2.5"])
+def test_odd_page_numbers_on_the_statement_list_still_show_a_page(client, project, seeded, page):
+    response = client.get(f"/projects/{project.slug}/statements/", {"page": page})
+    assert response.status_code == 200
+    assert "Point 0" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "99999999999999999999", "<script>"])
+def test_odd_page_numbers_sent_with_a_vote_are_ignored(client, project, seeded, practitioner, page):
+    client.force_login(practitioner)
+    response = client.post(
+        f"/projects/{project.slug}/vote/{seeded[0].pk}/",
+        {"value": "1", "next": "statements", "page": page},
+    )
+    assert response.url == f"/projects/{project.slug}/statements/#statement-{seeded[0].pk}"
+
+
+def test_the_statement_list_tells_visitors_how_to_vote_and_when_voting_is_closed(
+    client, project, seeded, practitioner
+):
+    url = f"/projects/{project.slug}/statements/"
+    page = client.get(url).content.decode()
+    assert "to vote on these statements" in page
+    assert f'href="/accounts/login/?next=/projects/{project.slug}/vote/"' in page
+
+    client.force_login(practitioner)
+    assert "Vote one at a time" in client.get(url).content.decode()
+    project.phases.all().delete()  # between phases: nothing is open
+    page = client.get(url).content.decode()
+    assert "Voting is closed in this project's current phase." in page
+    assert "Vote one at a time" not in page
+
+
+def test_an_htmx_vote_after_the_session_ended_sends_the_whole_page_to_log_in(
+    client, project, seeded
+):
+    """Not the log-in page swapped into the vote card, with a `next` that only takes POST."""
+    vote_page = f"http://testserver/projects/{project.slug}/vote/"
+    response = client.post(
+        f"/projects/{project.slug}/vote/{seeded[0].pk}/",
+        {"value": "1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=vote_page,
+    )
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/accounts/login/?next=/projects/{project.slug}/vote/"
+    assert not Vote.objects.exists()
+
+    plain = client.post(f"/projects/{project.slug}/vote/{seeded[0].pk}/", {"value": "1"})
+    assert plain.status_code == 302 and plain.url.startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize(
+    "current", ["", "not a url", "http://testserver//evil.example/x", "https://evil.example/x?y"]
+)
+def test_an_htmx_log_in_redirect_never_points_away(client, project, seeded, current):
+    response = client.post(
+        f"/projects/{project.slug}/vote/{seeded[0].pk}/",
+        {"value": "1"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=current,
+    )
+    target = response["HX-Redirect"]
+    assert target.startswith("/accounts/login/")
+    assert "evil" not in target and "//" not in target

@@ -20,7 +20,12 @@ class Command(BaseCommand):
         if source.visibility != Visibility.PUBLIC:
             raise CommandError("Only public projects publish their data.")
         folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name, content in polis_export(project=source).items():
-            (folder / name).write_bytes(content)
+        files = polis_export(project=source)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, content in files.items():
+                (folder / name).write_bytes(content)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise CommandError(f"Cannot write the export to {folder}: {reason}.") from None
         self.stdout.write(f"Wrote a Pol.is export of {source.slug} to {folder}.")

@@ -20,6 +20,11 @@ class Command(BaseCommand):
         except PolisImportError as error:
             raise CommandError(f"Nothing was imported: {error}") from None
         self.stdout.write(
-            f"Imported {summary.statements} statements and {summary.votes} votes "
-            f"from {summary.participants} participants into {target.slug}."
+            f"Imported {_count(summary.statements, 'statement')} and "
+            f"{_count(summary.votes, 'vote')} from {_count(summary.participants, 'participant')} "
+            f"into {target.slug}."
         )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
