@@ -15,7 +15,7 @@ b_statement keeps only the support shared across the axes; it is the bridging sc
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -219,27 +219,45 @@ def fit_latent_bridging(
     intercepts_u = np.zeros(n)
     factors_u = np.zeros((n, k))
 
-    # Transposed views built once: scipy makes a new object on every ``.T``.
-    values_t, seen_t = values.T, seen.T
-    # What does not change between rounds: each row's vote count (the Gram matrix's (0, 0)
-    # entry) and its sum of ±1 votes (Σ v·1). Both are whole numbers, which the float32
-    # products computed exactly, so taking them out of the loop changes no result.
-    participant_side = _Side(
-        values=values, seen=seen, ridge=reg_participant, counts=n_per_participant,
-        net_sums=_row_sums(values),
-    )  # fmt: skip
-    statement_side = _Side(
-        values=values_t, seen=seen_t, ridge=reg_statement, counts=n_per_statement,
-        net_sums=_row_sums(values_t),
-    )  # fmt: skip
+    # The dense half-step keeps factors transposed, (k, rows); the sparse one (rows, k).
+    half_step: Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]
+    participant_side: _Side | _DenseSide
+    statement_side: _Side | _DenseSide
+    dense = prepared.dense() if k == 2 else None
+    if dense is not None:
+        # A Pol.is-sized conversation: sparse products there are mostly call overhead.
+        dense_values, dense_seen = dense
+        participant_side = _DenseSide.build(
+            values_t=dense_values.T, seen_t=dense_seen.T, ridge=reg_participant
+        )
+        statement_side = _DenseSide.build(
+            values_t=dense_values, seen_t=dense_seen, ridge=reg_statement
+        )
+        half_step = _dense_half_step
+        factors_s = np.ascontiguousarray(factors_s.T)
+    else:
+        # Transposed views built once: scipy makes a new object on every ``.T``.
+        values_t, seen_t = values.T, seen.T
+        # What does not change between rounds: each row's vote count (the Gram matrix's
+        # (0, 0) entry) and its sum of ±1 votes (Σ v·1). Both are whole numbers, which the
+        # float32 products computed exactly, so taking them out of the loop changes no result.
+        participant_side = _Side(
+            values=values, seen=seen, ridge=reg_participant, counts=n_per_participant,
+            net_sums=_row_sums(values),
+        )  # fmt: skip
+        statement_side = _Side(
+            values=values_t, seen=seen_t, ridge=reg_statement, counts=n_per_statement,
+            net_sums=_row_sums(values_t),
+        )  # fmt: skip
+        half_step = _half_step
     converged = False
     iteration = 0
     for iteration in range(1, max_iter + 1):  # noqa: B007 - the count is reported
-        intercepts_u, factors_u, _ = _half_step(
+        intercepts_u, factors_u, _ = half_step(
             side=participant_side, other_factors=factors_s, other_intercepts=intercepts_s,
             mean=mean,
         )  # fmt: skip
-        new_intercepts_s, factors_s, seen_factor_u = _half_step(
+        new_intercepts_s, factors_s, seen_factor_u = half_step(
             side=statement_side, other_factors=factors_u, other_intercepts=intercepts_u,
             mean=mean,
         )  # fmt: skip
@@ -253,11 +271,13 @@ def fit_latent_bridging(
             - interaction
         )
         mean = residual / total
-        change = float(np.max(np.abs(new_intercepts_s - intercepts_s))) if m else 0.0
+        change = float(np.abs(new_intercepts_s - intercepts_s).max()) if m else 0.0
         intercepts_s = new_intercepts_s
         if change < tol:
             converged = True
             break
+    if half_step is _dense_half_step:
+        factors_s, factors_u = factors_s.T.copy(), factors_u.T.copy()
     return LatentBridging(
         mean=mean,
         statement_intercepts=intercepts_s,
@@ -393,6 +413,76 @@ def _solve_3x3(gram_flat: np.ndarray, ridge: np.ndarray, rhs: np.ndarray) -> np.
     return solution.T.copy()  # row-major, as callers (and their sums) expect
 
 
+@dataclass(frozen=True, eq=False)
+class _DenseSide:
+    """One side of the two-factor model on dense copies of a small vote matrix.
+
+    Arrays are transposed: their columns are this side's rows (participants or statements),
+    so each quantity below is one contiguous row and each step one numpy call for all rows.
+    """
+
+    seen_t: np.ndarray  # (other side's rows, rows) 1.0 per vote
+    targets_t: np.ndarray  # half the ±1 / 0 votes over seen_t: (2 x other side's rows, rows)
+    ridge: np.ndarray  # (6, 1) added to the flattened upper triangle of each Gram matrix
+    design: np.ndarray  # (6, other side's rows) scratch: 1, f1, f2, f1², f1 f2, f2²
+    weights: np.ndarray  # (3, 2 x other side's rows) scratch: y, then (1/2 - μ - b) y
+
+    @classmethod
+    def build(cls, *, values_t: np.ndarray, seen_t: np.ndarray, ridge: np.ndarray) -> _DenseSide:
+        ridge_flat = np.zeros((6, 1))
+        ridge_flat[_DIAGONAL, 0] = ridge
+        other = values_t.shape[0]
+        design = np.empty((6, other))
+        design[0] = 1.0
+        weights = np.empty((3, 2 * other))
+        weights[0, :other] = 1.0
+        return cls(
+            seen_t=np.ascontiguousarray(seen_t),
+            # Halving is exact, so the product below gives Σ (v / 2) y without rounding more.
+            targets_t=np.concatenate([values_t / 2, seen_t]),
+            ridge=ridge_flat,
+            design=design,
+            weights=weights,
+        )
+
+
+def _dense_half_step(
+    *,
+    side: _DenseSide,
+    other_factors: np.ndarray,
+    other_intercepts: np.ndarray,
+    mean: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_half_step`` for two factors on a ``_DenseSide``; factors are (2, rows) here.
+
+    The same normal equations, with y_j = (1, f_j): one product gives the upper triangle of
+    every row's Σ y yᵀ (Σ y first), and one the right-hand side Σ (r - μ - b_j) y_j, which
+    with r = (v + 1) / 2 is Σ (v / 2) y_j + Σ (1/2 - μ - b_j) y_j over the row's votes.
+    """
+    other = other_factors.shape[1]
+    design = side.design
+    design[1:3] = other_factors
+    np.multiply(other_factors[0], other_factors, out=design[3:5])
+    np.multiply(other_factors[1], other_factors[1], out=design[5])
+    weights = side.weights
+    weights[1:3, :other] = other_factors
+    np.multiply(design[:3], (0.5 - mean) - other_intercepts, out=weights[:, other:])
+    gram = design @ side.seen_t
+    rhs = weights @ side.targets_t
+    solution = _adjugate_solve(gram + side.ridge, rhs)
+    return solution[0], solution[1:], gram[1:3]
+
+
+def _adjugate_solve(entries: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Solve each symmetric 3 x 3 system; ``entries`` (6, systems) holds the upper
+    triangles row by row, ``rhs`` is (3, systems) and so is the solution."""
+    factors = entries.take(_COF_FACTORS, axis=0)
+    products = factors[:12] * factors[12:]
+    cofactors = products[:6] - products[6:]
+    det = np.einsum("cn,cn->n", entries[:3], cofactors[:3])
+    return np.einsum("crn,cn->rn", cofactors.take(_ADJ_ALL, axis=0), rhs) / det
+
+
 # Systems solved per batch in ``_solve_small``.
 _SOLVE_CHUNK = 32_768
 # Where a, d and f sit in the flattened upper triangle.
@@ -400,3 +490,7 @@ _DIAGONAL = np.array([0, 3, 5])
 _COF_L1, _COF_R1 = np.array([3, 2, 1, 0, 1, 0]), np.array([5, 4, 4, 5, 2, 3])
 _COF_L2, _COF_R2 = np.array([4, 1, 2, 2, 0, 1]), np.array([4, 5, 3, 2, 4, 1])
 _ADJ_X, _ADJ_Y, _ADJ_Z = np.array([0, 1, 2]), np.array([1, 3, 4]), np.array([2, 4, 5])
+# Every cofactor's four entries: the left factors of both products, then the right ones.
+_COF_FACTORS = np.concatenate([_COF_L1, _COF_L2, _COF_R1, _COF_R2])
+# (3, 3) gather: [c][r] is the cofactor that multiplies rhs c in solution row r.
+_ADJ_ALL = np.stack([_ADJ_X, _ADJ_Y, _ADJ_Z])

@@ -12,7 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from groundswell.analysis.kmeans import weighted_kmeans, weighted_kmeans_each_k
+from groundswell.analysis.kmeans import (
+    squared_distance_table,
+    weighted_kmeans,
+    weighted_kmeans_each_k,
+)
 
 MIN_VOTES = 7
 GREEDY_N = 15
@@ -251,7 +255,7 @@ def _group_base_clusters(
     silhouettes: dict[int, float] = {}
     if top_k < 2:
         return groupings, silhouettes
-    distances = np.sqrt(((centres[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
+    distances = np.sqrt(squared_distance_table(centres))
     ks = list(range(2, top_k + 1))
     # A k that matches the previous result starts from its centres; the rest from k-means++.
     # At most ~100 base clusters: restarts are cheap, and a poor local optimum would distort

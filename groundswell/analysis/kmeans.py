@@ -22,6 +22,9 @@ _CHUNK_CELLS = 65_536
 # when there are enough (restart, point) pairs per extra centre to pay for the extra calls.
 _FEW_CENTRES = 8
 _FEW_CENTRES_MIN_WORK = 800
+# Up to this many distances (restarts x points x centres), ``_nearest`` computes them all at
+# once: below it, fixed per-call costs outweigh everything else.
+_SMALL_CELLS = 2_048
 # k-means++ over at most this many points looks distances up in a points x points table.
 _PAIRWISE_TABLE_POINTS = 400
 
@@ -95,10 +98,13 @@ def weighted_kmeans_each_k(
     threshold = _threshold(points, weights, tol)
     widest = max(ks)
     starts = np.full((len(ks) * n_init, widest, points.shape[1]), np.inf)
+    table = squared_distance_table(points) if len(points) <= _PAIRWISE_TABLE_POINTS else None
     for g, k in enumerate(ks):
         # A fresh generator per k, exactly as separate calls would seed.
         rng = np.random.default_rng(seed)
-        starts[g * n_init : (g + 1) * n_init, :k] = _plus_plus(points, weights, k, n_init, rng)
+        starts[g * n_init : (g + 1) * n_init, :k] = _plus_plus(
+            points, weights, k, n_init, rng, table=table
+        )
     labels, centres, inertia = _lloyd(
         points, weights, starts, max_iter, threshold, group_sizes=(n_init, ks)
     )
@@ -111,9 +117,14 @@ def weighted_kmeans_each_k(
 
 
 def _threshold(points: np.ndarray, weights: np.ndarray, tol: float) -> float:
-    """scikit-learn's convention: tol is relative to the data's mean variance."""
-    spread = ((points - np.average(points, axis=0, weights=weights)) ** 2).sum(axis=1)
-    variance = float(np.average(spread, weights=weights))
+    """scikit-learn's convention: tol is relative to the data's mean variance.
+
+    The weighted means are ``np.average``'s own arithmetic, without its call overhead.
+    """
+    total = weights.sum()
+    centre = (points * weights[:, None]).sum(axis=0) / total
+    spread = ((points - centre) ** 2).sum(axis=1)
+    variance = float((spread * weights).sum() / total)
     return tol * variance / points.shape[1]
 
 
@@ -151,9 +162,11 @@ def _nearest(
     """
     restarts, k = centres.shape[0], centres.shape[1]
     n = len(points)
-    chunk = max(1, min(n, _CHUNK_CELLS // max(1, restarts * k)))
     if columns is None:
         columns = _columns(points)
+    if restarts * n * k <= _SMALL_CELLS:
+        return _nearest_small(columns, centres, with_distances=with_distances)
+    chunk = max(1, min(n, _CHUNK_CELLS // max(1, restarts * k)))
     if k <= _FEW_CENTRES and restarts * n >= _FEW_CENTRES_MIN_WORK * (k - 1):
         return _nearest_of_few(columns, centres, chunk, with_distances=with_distances)
     labels = np.empty((restarts, n), dtype=np.intp)
@@ -161,7 +174,7 @@ def _nearest(
     buffer = np.empty((restarts, chunk, k))
     scratch = np.empty_like(buffer)
     # (dims, restarts, 1, k): contiguous along the centres, as the distances are laid out.
-    centre_columns = np.ascontiguousarray(np.moveaxis(centres, 2, 0))[:, :, None, :]
+    centre_columns = np.ascontiguousarray(centres.transpose(2, 0, 1))[:, :, None, :]
     for start in range(0, n, chunk):
         stop = min(n, start + chunk)
         width = stop - start
@@ -173,11 +186,30 @@ def _nearest(
             np.multiply(target, target, out=target)
             if d:
                 out += spare
-        best = np.argmin(out, axis=2)
+        best = out.argmin(axis=2)
         labels[:, start:stop] = best
         if nearest is not None:
             nearest[:, start:stop] = np.take_along_axis(out, best[:, :, None], axis=2)[:, :, 0]
     return labels, nearest
+
+
+def _nearest_small(
+    columns: list[np.ndarray], centres: np.ndarray, *, with_distances: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """``_nearest`` for a few thousand distances: the same sums in one (restarts, points,
+    centres) array, built with the fewest numpy calls."""
+    total = None
+    for d, column in enumerate(columns):
+        term = column[None, :, None] - centres[:, None, :, d]
+        term *= term
+        if total is None:
+            total = term
+        else:
+            total += term
+    assert total is not None
+    labels = total.argmin(axis=2)
+    # The smallest distance is the one at the first nearest centre, whichever is taken.
+    return labels, total.min(axis=2) if with_distances else None
 
 
 def _columns(points: np.ndarray) -> list[np.ndarray]:
@@ -189,8 +221,9 @@ def _nearest_of_few(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """``_nearest`` for a handful of centres (the opinion groups, k <= 5).
 
-    The distances are laid out centre by centre, (restarts, centres, points), so every numpy
-    loop runs along the points; and the running minimum over the few centres replaces
+    The distances are laid out centre by centre, (centres, restarts, points), so every numpy
+    loop runs along the points (along all restarts' points, for the running minimum over
+    the centres when all points fit in one chunk); and that running minimum replaces
     ``argmin`` along a short last axis, which costs a call per point. Same sums, and a
     centre replaces the best so far only when strictly closer, so ties go to the first
     centre exactly as with ``argmin`` (no distance is NaN: points are finite and padding
@@ -198,11 +231,11 @@ def _nearest_of_few(
     """
     restarts, k, dims = centres.shape
     n = len(columns[0])
-    # (dims, restarts, k, 1): each coordinate of each centre, broadcast along the points.
-    centre_columns = np.ascontiguousarray(np.moveaxis(centres, 2, 0))[..., None]
+    # (dims, k, restarts, 1): each coordinate of each centre, broadcast along the points.
+    centre_columns = np.ascontiguousarray(centres.transpose(2, 1, 0))[..., None]
     labels = np.empty((restarts, n), dtype=np.intp)
     nearest = np.empty((restarts, n))
-    buffer = np.empty((restarts, k, chunk))
+    buffer = np.empty((k, restarts, chunk))
     scratch = np.empty_like(buffer)
     closer = np.empty((restarts, chunk), dtype=bool)
     for start in range(0, n, chunk):
@@ -218,33 +251,54 @@ def _nearest_of_few(
         best = nearest[:, start:stop]
         label = labels[:, start:stop]
         mask = closer[:, :width]
-        best[...] = out[:, 0]
+        best[...] = out[0]
         label[...] = 0
         for c in range(1, k):
-            np.less(out[:, c], best, out=mask)
-            label[mask] = c
-            np.minimum(best, out[:, c], out=best)
+            np.less(out[c], best, out=mask)
+            np.putmask(label, mask, c)
+            np.minimum(best, out[c], out=best)
     return labels, nearest if with_distances else None
 
 
 def _plus_plus(
-    points: np.ndarray, weights: np.ndarray, k: int, restarts: int, rng: np.random.Generator
+    points: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    restarts: int,
+    rng: np.random.Generator,
+    *,
+    table: np.ndarray | None = None,
 ) -> np.ndarray:
     """Greedy k-means++ seeding (as scikit-learn does it) for several restarts at once: of a
-    few D²-sampled candidates per step, keep the one that lowers the potential most."""
+    few D²-sampled candidates per step, keep the one that lowers the potential most.
+
+    With at most ``_PAIRWISE_TABLE_POINTS`` points, every candidate's distances come from
+    ``table`` (``squared_distance_table(points)``, made here if not given): the same numbers, as
+    (a - b)² = (b - a)² in floating point, looked up instead of computed per step.
+    """
     n, dims = points.shape
     trials = 2 + int(np.log(k))
+    if table is None and n <= min(_PAIRWISE_TABLE_POINTS, 2 * restarts * trials * (k - 1)):
+        # Only when the steps would compute about as many distances as the table holds.
+        table = squared_distance_table(points)
     if restarts == 1 and dims == 2:
-        return _plus_plus_one(points, weights, k, trials, rng)
+        return _plus_plus_one(points, weights, k, trials, rng, table)
     rows = np.arange(restarts)
     centres = np.empty((restarts, k, dims))
-    first = rng.choice(n, size=restarts, p=weights / weights.sum())
+    first = _weighted_choice(rng, weights, restarts)
     centres[:, 0] = points[first]
-    closest = _squared_distances(points, centres[:, :1])[:, :, 0]  # (restarts, n)
+    if table is not None:
+        closest = table[first]  # (restarts, n)
+    else:
+        closest = _squared_distances(points, centres[:, :1])[:, :, 0]
+    # Every step's draws at once: the generator yields the same numbers in the same order.
+    all_draws = rng.random((k - 1, restarts, trials))
+    # (restarts, n, trials), C-ordered as the einsum below has always summed it.
+    trial = np.empty((restarts, n, trials))
     for c in range(1, k):
-        mass = np.cumsum(weights[None, :] * closest, axis=1)
+        mass = (weights[None, :] * closest).cumsum(axis=1)
         total = mass[:, -1:]
-        draws = rng.random((restarts, trials)) * total
+        draws = all_draws[c - 1] * total
         if restarts == 1:
             # The cumulative mass is sorted, so counting entries <= draw is a binary search.
             counts = np.searchsorted(mass[0], draws[0], side="right")[None, :]
@@ -252,57 +306,91 @@ def _plus_plus(
             counts = (mass[:, None, :] <= draws[:, :, None]).sum(axis=2)
         candidates = np.minimum(counts, n - 1)
         # Distances from every point to each restart's candidates: (restarts, n, trials).
-        to_candidates = _squared_distances(points, points[candidates])
-        trial = np.minimum(closest[:, :, None], to_candidates)
-        best = np.argmin(np.einsum("n,rnt->rt", weights, trial), axis=1)
+        if table is not None:
+            np.minimum(closest[:, :, None], table[candidates].transpose(0, 2, 1), out=trial)
+        else:
+            np.minimum(
+                closest[:, :, None], _squared_distances(points, points[candidates]), out=trial
+            )
+        best = np.einsum("n,rnt->rt", weights, trial).argmin(axis=1)
         centres[:, c] = points[candidates[rows, best]]
         closest = trial[rows, :, best]
     return centres
 
 
+def squared_distance_table(points: np.ndarray) -> np.ndarray:
+    """Squared distances between all points, summed over coordinates in order (as
+    ``_squared_distances`` and ``.sum(axis=-1)`` sum them); exactly symmetric."""
+    table = (points[:, None, 0] - points[None, :, 0]) ** 2
+    for d in range(1, points.shape[1]):
+        table += (points[:, None, d] - points[None, :, d]) ** 2
+    return table
+
+
+def _weighted_choice(rng: np.random.Generator, weights: np.ndarray, size: int) -> np.ndarray:
+    """``rng.choice(len(weights), size=size, p=weights / weights.sum())``: numpy's own steps,
+    so the same draws and the same indices, without its argument checks (which cost
+    several times the draw on a few hundred points)."""
+    cdf = (weights / weights.sum()).cumsum()
+    cdf /= cdf[-1]
+    return cdf.searchsorted(rng.random(size), side="right")
+
+
 def _plus_plus_one(
-    points: np.ndarray, weights: np.ndarray, k: int, trials: int, rng: np.random.Generator
+    points: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    trials: int,
+    rng: np.random.Generator,
+    table: np.ndarray | None,
 ) -> np.ndarray:
     """``_plus_plus`` for one restart of 2-D points (the 100 base clusters): the same draws
-    and the same arithmetic, with a fraction of the numpy calls per centre.
-
-    With few points, every candidate's distances come from a table of all pairwise
-    distances, computed once with the same operations (the table is symmetric exactly, as
-    (a - b)² = (b - a)² in floating point).
-    """
+    and the same arithmetic, with a fraction of the numpy calls per centre."""
     n = len(points)
-    x, y = points[:, 0].copy(), points[:, 1].copy()
-    table = None
-    if n <= _PAIRWISE_TABLE_POINTS:
-        table = (x[:, None] - x[None, :]) ** 2
-        table += (y[:, None] - y[None, :]) ** 2
-    chosen = [int(rng.choice(n, size=1, p=weights / weights.sum())[0])]
+    chosen = [int(_weighted_choice(rng, weights, 1)[0])]
+    all_draws = rng.random((k - 1, trials))
     if table is not None:
-        closest = table[chosen[0]].copy()
-    else:
-        closest = (x - x[chosen[0]]) ** 2
-        closest += (y - y[chosen[0]]) ** 2
+        # Weighted distances throughout: w * min(a, b) == min(w * a, w * b) exactly, since
+        # rounding is monotonic, so the masses and potentials are the very same numbers
+        # (the einsum multiplies by one and sums in the same order), one product fewer a step.
+        weighted_table = table * weights[None, :]
+        ones = np.ones(n)
+        weighted_closest = weighted_table[chosen[0]].copy()
+        weighted_trial = np.empty((n, trials))
+        for draws in all_draws:
+            mass = weighted_closest.cumsum()
+            candidates = mass[:-1].searchsorted(draws * mass[-1], side="right")
+            np.minimum(weighted_closest[:, None], weighted_table[candidates].T, out=weighted_trial)
+            best = int(np.einsum("n,nt->t", ones, weighted_trial).argmin())
+            chosen.append(int(candidates[best]))
+            weighted_closest = weighted_trial[:, best].copy()
+        return points[chosen][None, :, :].copy()
+    x, y = points[:, 0].copy(), points[:, 1].copy()
+    closest = (x - x[chosen[0]]) ** 2
+    closest += (y - y[chosen[0]]) ** 2
     # Column views of a (1, n, trials) array, so the potentials are the very einsum above.
     trial = np.empty((1, n, trials))
     scratch = np.empty((n, trials))
     flat_trial = trial[0]
-    for _ in range(1, k):
-        mass = np.cumsum(weights * closest)
-        draws = rng.random(trials) * mass[-1]
-        candidates = np.minimum(np.searchsorted(mass, draws, side="right"), n - 1)
-        if table is not None:
-            np.minimum(closest[:, None], table[candidates].T, out=flat_trial)
-        else:
-            np.subtract(x[:, None], x[candidates], out=flat_trial)
-            np.multiply(flat_trial, flat_trial, out=flat_trial)
-            np.subtract(y[:, None], y[candidates], out=scratch)
-            np.multiply(scratch, scratch, out=scratch)
-            flat_trial += scratch
-            np.minimum(closest[:, None], flat_trial, out=flat_trial)
-        best = int(np.argmin(np.einsum("n,rnt->rt", weights, trial)[0]))
+    for draws in all_draws:
+        mass = (weights * closest).cumsum()
+        # Entries <= draw among all but the last: the count, at most n - 1.
+        candidates = mass[:-1].searchsorted(draws * mass[-1], side="right")
+        np.subtract(x[:, None], x[candidates], out=flat_trial)
+        np.multiply(flat_trial, flat_trial, out=flat_trial)
+        np.subtract(y[:, None], y[candidates], out=scratch)
+        np.multiply(scratch, scratch, out=scratch)
+        flat_trial += scratch
+        np.minimum(closest[:, None], flat_trial, out=flat_trial)
+        best = int(np.einsum("n,rnt->rt", weights, trial)[0].argmin())
         chosen.append(int(candidates[best]))
         closest = flat_trial[:, best].copy()
     return points[chosen][None, :, :].copy()
+
+
+def _any_per_restart(flags: np.ndarray) -> np.ndarray:
+    """``flags.any(axis=(1, 2))`` without the Python-level wrapper."""
+    return np.logical_or.reduce(flags.reshape(len(flags), -1), axis=1)
 
 
 def _lloyd(
@@ -332,9 +420,11 @@ def _lloyd(
     # would reproduce them exactly, so only the others are recomputed.
     moving = np.ones(restarts, dtype=bool)
     for _ in range(max_iter):
-        active = np.flatnonzero(moving)
+        active = moving.nonzero()[0]
         count = len(active)
-        labels, _ = _nearest(points, centres[active], with_distances=False, columns=columns)
+        everyone = count == restarts
+        current = centres if everyone else centres[active]
+        labels, _ = _nearest(points, current, with_distances=False, columns=columns)
         flat = (labels + offsets[:count]).ravel()
         totals = np.bincount(flat, weights=tiled_weights[: count * n], minlength=count * k)
         sums = np.empty((count * k, dims))
@@ -344,17 +434,25 @@ def _lloyd(
         sums = sums.reshape(count, k, dims)
         # An emptied cluster keeps its old centre; it ends up unused and the caller's
         # renumbering drops it. Padding centres (at infinity) are never anyone's nearest.
-        updated = centres.copy()
-        updated[active] = np.where(
-            totals[:, :, None] > 0, sums / np.maximum(totals, 1e-300)[:, :, None], centres[active]
+        moved = np.where(
+            totals[:, :, None] > 0, sums / np.maximum(totals, 1e-300)[:, :, None], current
         )
-        moving &= ~(updated == centres).all(axis=(1, 2))
+        if everyone:
+            updated = moved
+            moving = _any_per_restart(moved != current)
+        else:
+            updated = centres.copy()
+            updated[active] = moved
+            moving[active] = _any_per_restart(moved != current)
         for g, group_k in enumerate(group_ks):
             if done[g]:
                 continue
             rows = slice(g * per_group, (g + 1) * per_group)
-            shift = ((updated[rows, :group_k] - centres[rows, :group_k]) ** 2).sum(axis=(1, 2))
-            done[g] = (shift <= threshold).all()
+            # ``.sum(axis=(1, 2))`` and ``.all()`` without their Python wrappers.
+            shift = np.add.reduce(
+                (updated[rows, :group_k] - centres[rows, :group_k]) ** 2, axis=(1, 2)
+            )
+            done[g] = np.maximum.reduce(shift) <= threshold
             if done[g]:
                 # Frozen from here on: its restarts are never recomputed.
                 moving[rows] = False

@@ -15,6 +15,9 @@ from groundswell.analysis.matrix import VoteMatrix
 
 # Column indices counted per slice in ``column_counts`` (1 MB of 64-bit copies).
 _COUNT_CHUNK = 1 << 17
+# Up to this many participant x statement cells the stages may use dense copies of the votes:
+# on a Pol.is-sized conversation a sparse product is mostly call overhead.
+DENSE_CELLS = 100_000
 
 
 @dataclass(eq=False)
@@ -29,6 +32,7 @@ class PreparedVotes:
     n_moderated_voted: int  # moderated-out statements with at least one vote
     _seen: sp.csr_matrix | None = field(default=None, repr=False)
     _magnitude: sp.csr_matrix | None = field(default=None, repr=False)
+    _dense: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def active_index(self) -> np.ndarray:
@@ -50,6 +54,17 @@ class PreparedVotes:
             self._magnitude = self._with_data(np.abs(self.values.data))
         return self._magnitude
 
+    def dense(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """Dense float64 copies of ``values`` and ``seen()`` for a small matrix (at most
+        ``DENSE_CELLS`` cells), else None."""
+        n, m = self.values.shape
+        if n * m > DENSE_CELLS:
+            return None
+        if self._dense is None:
+            values = self.values.toarray().astype(np.float64)
+            self._dense = values, self.seen().toarray().astype(np.float64)
+        return self._dense
+
     def with_data(self, data: np.ndarray) -> sp.csr_matrix:
         return self._with_data(data)
 
@@ -64,12 +79,22 @@ class PreparedVotes:
         scattering 50M votes with ``np.add.at``.
         """
         n = self.values.shape[0]
-        onehot = np.zeros((n, max(n_groups, 1)), dtype=np.float32)
+        dense = self.dense()
         member = labels >= 0
-        onehot[np.flatnonzero(member), labels[member]] = 1.0
-        net = np.asarray(self.values.T @ onehot, dtype=np.float64).T
-        decided = np.asarray(self.magnitude().T @ onehot, dtype=np.float64).T
-        seen = np.asarray(self.seen().T @ onehot, dtype=np.float64).T
+        if dense is not None:
+            # Whole numbers, exact in any order: the same counts as the sparse products.
+            onehot_t = np.zeros((max(n_groups, 1), n))
+            onehot_t[labels[member], np.flatnonzero(member)] = 1.0
+            values, seen_cells = dense
+            net = onehot_t @ values
+            decided = onehot_t @ np.abs(values)
+            seen = onehot_t @ seen_cells
+        else:
+            onehot = np.zeros((n, max(n_groups, 1)), dtype=np.float32)
+            onehot[np.flatnonzero(member), labels[member]] = 1.0
+            net = np.asarray(self.values.T @ onehot, dtype=np.float64).T
+            decided = np.asarray(self.magnitude().T @ onehot, dtype=np.float64).T
+            seen = np.asarray(self.seen().T @ onehot, dtype=np.float64).T
         agree = np.rint((decided + net) / 2)
         disagree = np.rint((decided - net) / 2)
         return agree[:n_groups], disagree[:n_groups], np.rint(seen[:n_groups])
