@@ -72,12 +72,15 @@ def vote_cast(request, slug: str, pk: int):
         raise Http404("No such statement")
     form = VoteForm(request.POST)
     if not form.is_valid():
+        # Only a tampered form gets here; say so where the member is, as for a refused vote.
         messages.error(request, "Choose agree, disagree or pass.")
-        return redirect("deliberation:vote", slug=slug)
-    try:
-        services.vote_cast(statement=statement, user=request.user, value=form.cleaned_data["value"])
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    else:
+        try:
+            services.vote_cast(
+                statement=statement, user=request.user, value=form.cleaned_data["value"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
     if _is_htmx(request):
         return render(request, "deliberation/_vote_card.html", _vote_context(request, project))
     if request.POST.get("next") == "statements":

@@ -57,6 +57,23 @@ def test_bad_votes_are_refused_without_saving(client, project, seeded, practitio
     assert not Vote.objects.exists()
 
 
+@pytest.mark.parametrize("value", ["", "2", "<script>"])
+def test_a_bad_htmx_vote_answers_with_the_card_and_says_why(
+    client, project, seeded, practitioner, value
+):
+    client.force_login(practitioner)
+    response = client.post(
+        f"/projects/{project.slug}/vote/{seeded[0].pk}/", {"value": value}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    # The card alone, which htmx swaps in place, not a redirect to the whole page.
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="vote-card"') and "<html" not in body
+    assert "Choose agree, disagree or pass." in body
+    assert "Point 0" in body and "<script>" not in body
+    assert not Vote.objects.exists()
+
+
 def test_statement_form_errors_are_shown_and_nothing_saved(client, project, practitioner):
     client.force_login(practitioner)
     response = client.post(
