@@ -263,9 +263,11 @@ def _analyse(
     )
     bridging_scores = _widen(latent.statement_intercepts, active)
     order = rank_by_score(latent.statement_intercepts, active_ids, np.arange(len(active_ids)))
+    # A statement nobody has voted on has only the prior's score: it is not ranked.
     bridging = tuple(
         BridgingScore(statement=_plain(active_ids[j]), score=float(latent.statement_intercepts[j]))
         for j in order
+        if prepared.n_per_statement[j] > 0
     )
 
     perspective = None

@@ -53,7 +53,8 @@ def compute_snapshot(*, project_id: int, seed: int = 0) -> dict:
     matrix, perspectives, moderated_out = vote_matrix(project_id=project_id)
     snapshot: dict = {
         "participants": int(matrix.n_participants),
-        "statements": int(matrix.n_statements),
+        # Open for votes: not pending, rejected or taken down.
+        "statements": int(matrix.n_statements) - len(moderated_out),
         "votes": int(matrix.n_votes),
         "groups": [],
         "points": [],
@@ -133,12 +134,12 @@ def serialise(result: AnalysisResult) -> dict:
             "members": [int(n) for n in pb.n_members],
             "top": [
                 {
-                    "statement": active_ids[i],
+                    "statement": statement_ids[i],  # pb spans every statement
                     "score": round(float(pb.score[i]), 4),
                     "weakest": pb.perspectives[int(pb.weakest[i])],
                     "rates": [round(float(r), 3) for r in pb.agree_rate[:, i]],
                 }
-                for i in order[:10]
+                for i in order[pb.n_seen.sum(axis=0)[order] > 0][:10]  # voted on, at least
                 if np.isfinite(pb.score[i])
             ],
         }

@@ -214,3 +214,34 @@ def test_a_recompute_warm_starts_from_the_previous_result(project, host_admin):
     assert second["warm_start"] is True
     assert second["votes"] == first["votes"] + 1
     assert len(second["groups"]) == len(first["groups"])
+
+
+def test_results_name_the_right_statements_when_some_are_not_open(project, host_admin):
+    """Perspective bridging spans every statement; its rows must not shift onto other statements
+    when a rejected one comes first, and statements nobody voted on are neither counted nor
+    ranked."""
+    from groundswell.deliberation import analysis
+
+    analysis._PREVIOUS.clear()
+    rejected = services.statement_create(project=project, author=host_admin, text="Rejected")
+    everyone_agrees, everyone_disagrees, unvoted = (
+        services.statement_create(project=project, author=host_admin, text=text)
+        for text in ["Everyone agrees", "Everyone disagrees", "Nobody voted"]
+    )
+    voters = [factories.UserFactory(role=role) for role in ["practitioner", "service_user"] * 4]
+    for voter in voters:
+        services.vote_cast(statement=rejected, user=voter, value=-1)
+        services.vote_cast(statement=everyone_agrees, user=voter, value=1)
+        services.vote_cast(statement=everyone_disagrees, user=voter, value=-1)
+    services.statement_moderate(statement=rejected, by=host_admin, accept=False)
+
+    snapshot = analysis.compute_snapshot(project_id=project.pk)
+
+    assert snapshot["statements"] == 3  # open for votes: not the rejected one
+    top = snapshot["bridging_perspective"]["top"]
+    assert top[0]["statement"] == everyone_agrees.pk and top[0]["rates"][0] > 0.8
+    ranked = {row["statement"] for row in top} | {
+        row["statement"] for row in snapshot["bridging_latent"]
+    }
+    assert rejected.pk not in ranked and unvoted.pk not in ranked
+    assert everyone_disagrees.pk in ranked
