@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import time
 from typing import Any
@@ -37,11 +38,17 @@ def main(argv: list[str] | None = None) -> int:
     result = analyse(conversation.votes, moderated_out=conversation.moderated_out, seed=args.seed)
     seconds = time.perf_counter() - started
     document = result_to_json(result=result, conversation=conversation, seconds=seconds)
-    if args.json:
-        json.dump(document, sys.stdout, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        _print_summary(document)
+    try:
+        if args.json:
+            json.dump(document, sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
+        else:
+            _print_summary(document)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not an error. Point stdout at /dev/null so the
+        # interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -91,6 +91,7 @@ def _read_comments(path: Path) -> tuple[list[int], list[int], dict[int, str]]:
         ids: list[int] = []
         moderated: list[int] = []
         texts: dict[int, str] = {}
+        seen_at: dict[int, int] = {}
         for line, row in enumerate(reader, start=2):
             if not row:
                 continue
@@ -99,6 +100,12 @@ def _read_comments(path: Path) -> tuple[list[int], list[int], dict[int, str]]:
                 mod = int(row[mod_col]) if mod_col is not None and row[mod_col] != "" else 0
             except (ValueError, IndexError) as error:
                 raise PolisFormatError(f"{path}, line {line}: {error}") from None
+            if cid in seen_at:
+                raise PolisFormatError(
+                    f"{path}, line {line}: comment-id {cid} is already used on line "
+                    f"{seen_at[cid]}; each comment needs its own id"
+                )
+            seen_at[cid] = line
             ids.append(cid)
             moderated.append(mod)
             if body_col is not None and body_col < len(row):

@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -56,3 +58,17 @@ def test_usage_error_exits_2(capsys):
         main([])
     assert exit_info.value.code == 2
     assert "--polis" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flags", [["--json"], []])
+def test_a_reader_that_stops_early_is_not_an_error(polis_dir, flags):
+    # As `groundswell analyse ... | head -c 0`: the reader has gone before anything is written.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "groundswell.analysis.cli", "--polis", str(polis_dir), *flags],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr

@@ -92,6 +92,13 @@ def test_real_export_reads_consistently(polis_dir):
             "missing column",
         ),
         ({"comments.csv": "id,text\n1,x\n", "votes.csv": ""}, "comment-id"),
+        (
+            {
+                "comments.csv": COMMENTS + "1,x,2,0,0,0,0,Same id again\n",
+                "votes.csv": "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,0,1\n",
+            },
+            "line 5: comment-id 2 is already used on line 4",
+        ),
     ],
 )
 def test_bad_folders_explain_themselves(tmp_path, files, message):
