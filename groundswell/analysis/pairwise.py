@@ -40,6 +40,8 @@ class PairwiseRanking:
     lower: np.ndarray  # 95% interval for ``strength``
     upper: np.ndarray
     score: np.ndarray  # chance (0-100) of beating a randomly chosen other item
+    score_lower: np.ndarray  # ``score`` at ``lower`` and ``upper``, the other items held fixed
+    score_upper: np.ndarray
     wins: np.ndarray
     losses: np.ndarray
     ties: np.ndarray
@@ -128,11 +130,8 @@ def bradley_terry_arrays(
     covariance = centring @ covariance @ centring.T
     se = np.sqrt(np.clip(np.diag(covariance), 0, None))
 
-    if n > 1:
-        beats = 1.0 / (1.0 + np.exp(-(theta[:, None] - theta[None, :])))
-        score = 100 * (beats.sum(axis=1) - 0.5) / (n - 1)
-    else:
-        score = np.full(n, 50.0)
+    lower, upper = theta - _Z_95 * se, theta + _Z_95 * se
+    score, score_lower, score_upper = (_score(at, theta) for at in (theta, lower, upper))
     decided_wins = np.bincount(winner[result != 2], minlength=n).astype(np.int64)
     decided_losses = np.bincount(loser[result != 2], minlength=n).astype(np.int64)
     ties = (
@@ -145,9 +144,11 @@ def bradley_terry_arrays(
         items=items,
         strength=theta,
         standard_error=se,
-        lower=theta - _Z_95 * se,
-        upper=theta + _Z_95 * se,
+        lower=lower,
+        upper=upper,
         score=score,
+        score_lower=score_lower,
+        score_upper=score_upper,
         wins=decided_wins,
         losses=decided_losses,
         ties=ties,
@@ -218,6 +219,16 @@ def _newton(
         if np.max(np.abs(scale * step)) < tol:
             return theta, iteration, True
     return theta, max_iter, False
+
+
+def _score(at: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """Chance (0-100) that an item of strength ``at[i]`` beats a random other item ``j != i``."""
+    n = len(theta)
+    if n < 2:
+        return np.full(n, 50.0)
+    beats = 1.0 / (1.0 + np.exp(-(at[:, None] - theta[None, :])))
+    np.fill_diagonal(beats, 0.0)
+    return 100 * beats.sum(axis=1) / (n - 1)
 
 
 def _minorise_maximise(

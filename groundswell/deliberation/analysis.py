@@ -174,6 +174,8 @@ def pairwise(*, project_id: int) -> list[dict]:
         {
             "idea": int(item),
             "score": round(float(ranking.score[i]), 1),
+            "score_lower": round(float(ranking.score_lower[i]), 1),
+            "score_upper": round(float(ranking.score_upper[i]), 1),
             "lower": round(float(ranking.lower[i]), 3),
             "upper": round(float(ranking.upper[i]), 3),
             "strength": round(float(ranking.strength[i]), 3),

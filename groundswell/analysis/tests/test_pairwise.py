@@ -49,6 +49,24 @@ def test_more_comparisons_mean_smaller_errors():
     assert (many.standard_error < few.standard_error).all()
 
 
+def test_the_score_interval_is_on_the_scores_scale_and_narrows_with_evidence():
+    true = np.linspace(1.5, -1.5, 8)
+    widths = []
+    for n in (200, 3000):
+        ranking = bradley_terry(comparisons=_simulate(true, n, 3), items=list(range(8)))
+        assert np.all(ranking.score_lower <= ranking.score) and np.all(
+            ranking.score <= ranking.score_upper
+        )
+        assert np.all(ranking.score_lower >= 0) and np.all(ranking.score_upper <= 100)
+        # The score at the item's own strength is the score itself.
+        theta = ranking.strength
+        beats = 1 / (1 + np.exp(-(theta[:, None] - theta[None, :])))
+        np.fill_diagonal(beats, 0)
+        np.testing.assert_allclose(ranking.score, 100 * beats.sum(axis=1) / 7)
+        widths.append(float(np.mean(ranking.score_upper - ranking.score_lower)))
+    assert widths[1] < widths[0] / 2
+
+
 def test_undefeated_item_stays_finite_and_ties_and_skips_are_counted():
     comparisons = [
         Comparison(first="a", second="b", outcome="first"),

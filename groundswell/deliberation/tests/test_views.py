@@ -301,3 +301,26 @@ def test_an_htmx_log_in_redirect_never_points_away(client, project, seeded, curr
     target = response["HX-Redirect"]
     assert target.startswith("/accounts/login/")
     assert "evil" not in target and "//" not in target
+
+
+def test_the_pairwise_ranking_shows_its_interval_on_the_scores_scale(
+    client, project, host_admin, practitioner
+):
+    from groundswell.deliberation import analysis
+
+    ideas = [
+        services.idea_create(project=project, author=host_admin, text=f"Idea {i}") for i in range(3)
+    ]
+    for _ in range(6):  # Idea 0 beats Idea 1, which beats Idea 2
+        for winner, loser in [(0, 1), (1, 2), (0, 2)]:
+            services.comparison_record(
+                project=project, user=practitioner, first_id=ideas[winner].pk,
+                second_id=ideas[loser].pk, outcome="first",
+            )  # fmt: skip
+    analysis.analysis_recompute(project_id=project.pk)
+
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    rows = re.findall(r"<tr><td>(Idea \d)</td><td>([\d.]+)</td><td>([\d.]+) to ([\d.]+)</td>", page)
+    assert [row[0] for row in rows] == ["Idea 0", "Idea 1", "Idea 2"]
+    for _, score, lower, upper in rows:
+        assert 0 <= float(lower) <= float(score) <= float(upper) <= 100
