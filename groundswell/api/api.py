@@ -132,6 +132,7 @@ def get_contribution(request, slug: str, pk: int):
 
 
 @api.get("/projects/{slug}/statements", response={200: list[StatementOut], 404: Error})
+@paginate(PageNumberPagination, page_size=50)
 def list_statements(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user)
     return [

@@ -116,3 +116,23 @@ def test_a_participants_vote_reads_their_participation_once(
     # The door reads participation with the project; the vote service reuses the role it found.
     assert len(vote(second)) == 1
     assert Vote.objects.filter(project=project).count() == 2
+
+
+def test_statements_come_in_pages_with_my_votes(client, project, host_admin, practitioner):
+    statements = [
+        statement_create(project=project, author=host_admin, text=f"Statement {i}")
+        for i in range(55)
+    ]
+    client.force_login(practitioner)
+    client.post(
+        f"/api/v1/projects/{project.slug}/statements/{statements[52].pk}/vote",
+        data=json.dumps({"value": -1}),
+        content_type="application/json",
+    )
+    first = client.get(f"/api/v1/projects/{project.slug}/statements").json()
+    second = client.get(f"/api/v1/projects/{project.slug}/statements?page=2").json()
+    assert first["count"] == 55 and len(first["items"]) == 50 and len(second["items"]) == 5
+    assert [s["id"] for s in first["items"] + second["items"]] == [s.pk for s in statements]
+    assert [s["my_vote"] for s in second["items"]] == [None, None, -1, None, None]
+    beyond = client.get(f"/api/v1/projects/{project.slug}/statements?page=99")
+    assert beyond.status_code == 200 and beyond.json()["items"] == []

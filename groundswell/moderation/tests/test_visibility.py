@@ -77,7 +77,7 @@ def test_the_api_leaves_them_out(project, moderated, client):
         response = client.get(f"/api/v1/projects/{project.slug}/contributions/{item.pk}")
         assert response.status_code == 404
     statements = client.get(f"/api/v1/projects/{project.slug}/statements").json()
-    assert [s["text"] for s in statements] == ["Kept statement"]
+    assert [s["text"] for s in statements["items"]] == ["Kept statement"]
 
 
 def test_statements_leave_voting_results_export_and_analysis(
