@@ -7,7 +7,14 @@ import numpy as np
 from django.utils import timezone
 
 from groundswell.analysis import AnalysisResult, Comparison, VoteMatrix, analyse, bradley_terry
-from groundswell.deliberation.models import AnalysisSnapshot, Idea, Statement, StatementStatus, Vote
+from groundswell.deliberation.models import (
+    AnalysisSnapshot,
+    Idea,
+    IdeaStatus,
+    Statement,
+    StatementStatus,
+    Vote,
+)
 from groundswell.deliberation.models import Comparison as ComparisonRow
 
 MAP_POINTS = 1500  # participants drawn on the opinion map; the rest are summarised per group
@@ -159,7 +166,9 @@ def _share(counts: np.ndarray, group: int, column: int, stats) -> float:
 
 def pairwise(*, project_id: int) -> list[dict]:
     ideas = list(
-        Idea.objects.filter(project_id=project_id, is_active=True).values_list("id", flat=True)
+        Idea.objects.filter(project_id=project_id, status=IdeaStatus.ACCEPTED).values_list(
+            "id", flat=True
+        )
     )
     rows = ComparisonRow.objects.filter(project_id=project_id).values_list(
         "first_id", "second_id", "outcome"

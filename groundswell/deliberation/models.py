@@ -95,12 +95,21 @@ class Vote(models.Model):
         return f"Vote {self.value:+d} on statement {self.statement_id}"
 
 
+class IdeaStatus(models.TextChoices):
+    ACCEPTED = "accepted", "In the pool"
+    # Moderation decisions (groundswell.moderation): out of the pairs and the ranking.
+    HIDDEN = "hidden", "Hidden by a moderator"
+    REMOVED = "removed", "Removed by a moderator"
+
+
 class Idea(Attributed):
     """An idea in the pairwise pool (wiki-survey): anyone may add one."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ideas")
     text = models.CharField(max_length=200)
-    is_active = models.BooleanField(default=True)
+    status = models.CharField(
+        max_length=10, choices=IdeaStatus.choices, default=IdeaStatus.ACCEPTED, db_index=True
+    )
     appearances = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -8,6 +8,7 @@ from django.db.models.functions import Cast, Concat
 from groundswell.deliberation.models import (
     AnalysisSnapshot,
     Idea,
+    IdeaStatus,
     Statement,
     StatementStatus,
     Vote,
@@ -85,7 +86,11 @@ def statement_texts(*, project: Project) -> dict[int, str]:
 
 def idea_pair(*, project: Project, rng: random.Random | None = None) -> tuple[Idea, Idea] | None:
     """Two ideas to compare; the least-seen idea is always in the pair, so new ideas get seen."""
-    ideas = list(Idea.objects.filter(project=project, is_active=True).order_by("appearances", "id"))
+    ideas = list(
+        Idea.objects.filter(project=project, status=IdeaStatus.ACCEPTED).order_by(
+            "appearances", "id"
+        )
+    )
     if len(ideas) < 2:
         return None
     rng = rng or random.SystemRandom()
@@ -97,7 +102,10 @@ def idea_pair(*, project: Project, rng: random.Random | None = None) -> tuple[Id
 
 
 def idea_texts(*, project: Project) -> dict[int, str]:
-    return dict(Idea.objects.filter(project=project).values_list("id", "text"))
+    """Texts the results page may show: not those a moderator hid or removed."""
+    return dict(
+        Idea.objects.filter(project=project, status=IdeaStatus.ACCEPTED).values_list("id", "text")
+    )
 
 
 def analysis_snapshot(*, project: Project) -> AnalysisSnapshot | None:

@@ -13,6 +13,7 @@ from groundswell.deliberation.models import (
     Comparison,
     DeliberationSettings,
     Idea,
+    IdeaStatus,
     Moderation,
     Outcome,
     Statement,
@@ -177,7 +178,9 @@ def comparison_record(
         raise ValidationError({"outcome": "Choose one of the two, or can't decide."})
     ideas = {
         i.pk: i
-        for i in Idea.objects.filter(project=project, is_active=True, pk__in=[first_id, second_id])
+        for i in Idea.objects.filter(
+            project=project, status=IdeaStatus.ACCEPTED, pk__in=[first_id, second_id]
+        )
     }
     if first_id == second_id or len(ideas) != 2:
         raise ValidationError("That pair of ideas is not in this project.")

@@ -15,7 +15,7 @@ from groundswell.contributions.authorship import is_protected_author
 from groundswell.contributions.models import Comment, CommentStatus, Contribution, Status
 from groundswell.contributions.services import contribution_comment_count_refresh
 from groundswell.core.pagecache import page_cache_bump, project_scope
-from groundswell.deliberation.models import Statement, StatementStatus
+from groundswell.deliberation.models import Idea, IdeaStatus, Statement, StatementStatus
 from groundswell.deliberation.services import analysis_request
 from groundswell.organisations.selectors import verified_roles_prefetch
 from groundswell.projects.models import Project
@@ -172,8 +172,28 @@ class StatementType(ItemType):
         super().changed(item)
 
 
+class IdeaType(ItemType):
+    kind = "idea"
+    label = "Idea"
+    model = Idea
+    public_status = IdeaStatus.ACCEPTED
+
+    def in_project(self, project_id):
+        return Idea.objects.filter(project_id=project_id).select_related("project")
+
+    def text(self, item) -> str:
+        return item.text
+
+    def url(self, item) -> str:
+        return reverse("deliberation:compare", kwargs={"slug": item.project.slug})
+
+    def changed(self, item) -> None:
+        analysis_request(project_id=item.project_id)  # the ranking must drop or regain it
+        super().changed(item)
+
+
 ITEM_TYPES: dict[str, ItemType] = {
-    t.kind: t for t in (ContributionType(), CommentType(), StatementType())
+    t.kind: t for t in (ContributionType(), CommentType(), StatementType(), IdeaType())
 }
 
 

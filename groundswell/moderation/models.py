@@ -19,6 +19,7 @@ class ItemKind(models.TextChoices):
     CONTRIBUTION = "contribution", "Contribution"
     COMMENT = "comment", "Comment"
     STATEMENT = "statement", "Statement"
+    IDEA = "idea", "Idea"
 
 
 class FlagReason(models.TextChoices):

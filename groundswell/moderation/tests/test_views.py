@@ -369,3 +369,51 @@ def test_statements_waiting_under_pre_moderation_are_in_the_queue_and_approved_t
     client.force_login(staff)  # the site moderators' queue lists them too
     statement_create(project=project, author=writer, text="Fund night visits")
     assert "Fund night visits" in client.get("/moderation/").content.decode()
+
+
+def test_an_idea_is_reported_from_the_pair_and_a_host_takes_it_out_of_the_pool(
+    client, project, writer, practitioner, host_admin
+):
+    from groundswell.deliberation import analysis
+    from groundswell.deliberation import services as deliberation_services
+    from groundswell.deliberation.models import Idea, IdeaStatus
+    from groundswell.deliberation.selectors import idea_pair, idea_texts
+
+    abusive, kind, fair = (
+        deliberation_services.idea_create(project=project, author=writer, text=text)
+        for text in ["Sack the useless manager Dave", "More home visits", "Fair rotas"]
+    )
+    for winner, loser in [(abusive, kind), (abusive, fair), (kind, fair)]:
+        deliberation_services.comparison_record(
+            project=project, user=practitioner, first_id=winner.pk, second_id=loser.pk,
+            outcome="first",
+        )  # fmt: skip
+    client.force_login(practitioner)
+    compare = client.get(f"/projects/{project.slug}/compare/").content.decode()
+    assert compare.count(f"/projects/{project.slug}/moderation/flag/idea/") == 2
+    reported = client.post(_flag_url(project, "idea", abusive), {"reason": "abusive"})
+    assert reported.status_code == 302
+
+    client.force_login(host_admin)
+    assert "Sack the useless manager Dave" in client.get(_queue(project)).content.decode()
+    response = client.post(
+        _decide_url(project, "idea", abusive),
+        {"outcome": "remove", "reason": "Names a member of staff."},
+    )
+    assert response.status_code == 302
+    assert Idea.objects.get(pk=abusive.pk).status == IdeaStatus.REMOVED
+    assert Flag.objects.get(item_kind="idea").decision is not None
+
+    # Out of the pairs, the comparisons, the ranking and the texts the results page shows.
+    assert all(abusive not in idea_pair(project=project) for _ in range(20))
+    with pytest.raises(Exception, match="not in this project"):
+        deliberation_services.comparison_record(
+            project=project, user=practitioner, first_id=abusive.pk, second_id=fair.pk,
+            outcome="first",
+        )  # fmt: skip
+    assert abusive.pk not in idea_texts(project=project)
+    ranked = [row["idea"] for row in analysis.compute_snapshot(project_id=project.pk)["pairwise"]]
+    assert abusive.pk not in ranked and kind.pk in ranked
+    # The public log says an idea was removed, and quotes nothing of a removed item.
+    log = client.get(f"/projects/{project.slug}/moderation/log/").content.decode()
+    assert "Idea" in log and "Names a member of staff." in log and "Dave" not in log
