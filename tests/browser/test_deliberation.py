@@ -177,7 +177,7 @@ def test_long_unbroken_statements_and_ideas_fit_a_phone_screen(
     with_link = statement_create(project=project, author=host_admin, text=f"See {LONG}")
     idea_create(project=project, author=host_admin, text=f"Read {LONG}")
     project.ideas.exclude(text__startswith="Read ").exclude(pk=project.ideas.first().pk).update(
-        is_active=False
+        status="hidden"
     )
     page = new_context(viewport={"width": 320, "height": 640}).new_page()
     log_in(page, practitioner)
