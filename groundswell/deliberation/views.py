@@ -32,6 +32,7 @@ from groundswell.projects.selectors import project_participation
 from groundswell.projects.views import project_page_context
 
 STATEMENTS_PER_PAGE = 50
+PENDING_SHOWN = 20  # statements waiting for a host, listed above the statement table
 
 
 def _is_htmx(request) -> bool:
@@ -129,14 +130,16 @@ def statements(request, slug: str):
         selectors.statements_open_with_counts(project=project),
         per_page=STATEMENTS_PER_PAGE,
     )
+    pending = selectors.statements_pending(project=project).order_by("id")
+    moderates = context["can"].get("moderate")
     context.update(
         page=page,
         statements=selectors.statements_mark_my_votes(
             statements=list(page.object_list), project=project, user=request.user
         ),
-        pending=selectors.statements_pending(project=project)
-        if context["can"].get("moderate")
-        else [],
+        # The oldest few here; the moderation queue pages through all of them.
+        pending=list(pending[:PENDING_SHOWN]) if moderates else [],
+        pending_count=pending.count() if moderates else 0,
         vote_choices=VoteValue.choices,
     )
     return render(request, "deliberation/statements.html", context)

@@ -324,3 +324,20 @@ def test_the_pairwise_ranking_shows_its_interval_on_the_scores_scale(
     assert [row[0] for row in rows] == ["Idea 0", "Idea 1", "Idea 2"]
     for _, score, lower, upper in rows:
         assert 0 <= float(lower) <= float(score) <= float(upper) <= 100
+
+
+def test_the_statement_list_shows_the_oldest_waiting_statements_and_points_to_the_queue(
+    client, project, host_admin, practitioner
+):
+    from groundswell.deliberation.models import DeliberationSettings, Moderation
+
+    DeliberationSettings.objects.update_or_create(
+        project=project, defaults={"moderation": Moderation.PRE}
+    )
+    for i in range(23):
+        services.statement_create(project=project, author=practitioner, text=f"Waiting {i:02}")
+    client.force_login(host_admin)
+    page = client.get(f"/projects/{project.slug}/statements/").content.decode()
+    assert "Waiting 00" in page and "Waiting 19" in page and "Waiting 20" not in page
+    assert "The oldest 20 of 23" in page
+    assert f'href="/projects/{project.slug}/moderation/"' in page
