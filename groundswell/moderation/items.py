@@ -150,7 +150,21 @@ class CommentType(ItemType):
         super().changed(item)
 
 
-class StatementType(ItemType):
+class _DeliberationItemType(ItemType):
+    """Statements and pairwise ideas: a short text in the project, part of the results."""
+
+    def in_project(self, project_id):
+        return self.model.objects.filter(project_id=project_id).select_related("project")
+
+    def text(self, item) -> str:
+        return item.text
+
+    def changed(self, item) -> None:
+        analysis_request(project_id=item.project_id)  # the results must drop or regain it
+        super().changed(item)
+
+
+class StatementType(_DeliberationItemType):
     kind = "statement"
     label = "Statement"
     model = Statement
@@ -158,38 +172,18 @@ class StatementType(ItemType):
     pending_status = StatementStatus.PENDING
     closed_statuses = {StatementStatus.REJECTED}
 
-    def in_project(self, project_id):
-        return Statement.objects.filter(project_id=project_id).select_related("project")
-
-    def text(self, item) -> str:
-        return item.text
-
     def url(self, item) -> str:
         return reverse("deliberation:statements", kwargs={"slug": item.project.slug})
 
-    def changed(self, item) -> None:
-        analysis_request(project_id=item.project_id)  # the results must drop or regain it
-        super().changed(item)
 
-
-class IdeaType(ItemType):
+class IdeaType(_DeliberationItemType):
     kind = "idea"
     label = "Idea"
     model = Idea
     public_status = IdeaStatus.ACCEPTED
 
-    def in_project(self, project_id):
-        return Idea.objects.filter(project_id=project_id).select_related("project")
-
-    def text(self, item) -> str:
-        return item.text
-
     def url(self, item) -> str:
         return reverse("deliberation:compare", kwargs={"slug": item.project.slug})
-
-    def changed(self, item) -> None:
-        analysis_request(project_id=item.project_id)  # the ranking must drop or regain it
-        super().changed(item)
 
 
 ITEM_TYPES: dict[str, ItemType] = {
