@@ -96,6 +96,8 @@ class Vote(models.Model):
 
 
 class IdeaStatus(models.TextChoices):
+    # A participant's idea while the project pre-moderates (DeliberationSettings.moderation).
+    PENDING = "pending", "Waiting for a host"
     ACCEPTED = "accepted", "In the pool"
     # Moderation decisions (groundswell.moderation): out of the pairs and the ranking.
     HIDDEN = "hidden", "Hidden by a moderator"

@@ -101,6 +101,10 @@ def idea_pair(*, project: Project, rng: random.Random | None = None) -> tuple[Id
     return (first, second) if rng.random() < 0.5 else (second, first)
 
 
+def ideas_waiting_count(*, project: Project) -> int:
+    return Idea.objects.filter(project=project, status=IdeaStatus.PENDING).count()
+
+
 def idea_texts(*, project: Project) -> dict[int, str]:
     """Texts the results page may show: not those a moderator hid or removed."""
     return dict(

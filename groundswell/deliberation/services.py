@@ -153,16 +153,23 @@ def _vote_upsert(vote: Vote) -> None:
 def idea_create(
     *, project: Project, author, text: str, attribution: str = Attribution.NAMED
 ) -> Idea:
-    _require_may_add(
+    settings = deliberation_settings(project=project)
+    is_host = _require_may_add(
         project=project,
         author=author,
-        open_to_participants=deliberation_settings(project=project).participants_may_add_ideas,
+        open_to_participants=settings.participants_may_add_ideas,
         what="ideas",
     )
     text = " ".join(text.split())
     if Idea.objects.filter(project=project, text__iexact=text).exists():
         raise ValidationError({"text": "That idea is already in the pool."})
-    idea = Idea(project=project, text=text)
+    # Pre-moderation covers participants' ideas as it covers their statements.
+    pre_moderated = settings.moderation == Moderation.PRE and not is_host
+    idea = Idea(
+        project=project,
+        text=text,
+        status=IdeaStatus.PENDING if pre_moderated else IdeaStatus.ACCEPTED,
+    )
     attribute(idea, author=author, attribution=attribution)
     idea.full_clean()
     attributed_save(idea, author=author, project=project, object_kind="idea")

@@ -23,7 +23,7 @@ from groundswell.deliberation.forms import (
     StatementForm,
     VoteForm,
 )
-from groundswell.deliberation.models import VoteValue
+from groundswell.deliberation.models import IdeaStatus, VoteValue
 from groundswell.deliberation.opinion_map import opinion_map
 from groundswell.deliberation.polis import polis_export
 from groundswell.people.perspectives import Role
@@ -196,19 +196,28 @@ def idea_add(request, slug: str):
     form = IdeaForm(request.POST)
     if form.is_valid():
         try:
-            services.idea_create(project=project, author=request.user, **form.cleaned_data)
+            idea = services.idea_create(project=project, author=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Your idea is in the pool.")
+            messages.success(
+                request,
+                "Thank you. Your idea will join the pool once a host has approved it."
+                if idea.status == IdeaStatus.PENDING
+                else "Your idea is in the pool.",
+            )
             return redirect("deliberation:compare", slug=slug)
     context = _compare_context(request, project, idea_form=form)
     return render(request, "deliberation/compare.html", context, status=400)
 
 
 def _compare_context(request, project, *, idea_form=None) -> dict:
+    context = project_page_context(request, project)
     return {
-        **project_page_context(request, project),
+        **context,
+        "ideas_waiting": selectors.ideas_waiting_count(project=project)
+        if context["can"].get("moderate")
+        else 0,
         "pair": selectors.idea_pair(project=project),
         "settings": services.deliberation_settings(project=project),
         "idea_form": idea_form or IdeaForm(),

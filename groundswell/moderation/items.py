@@ -181,6 +181,7 @@ class IdeaType(_DeliberationItemType):
     label = "Idea"
     model = Idea
     public_status = IdeaStatus.ACCEPTED
+    pending_status = IdeaStatus.PENDING
 
     def url(self, item) -> str:
         return reverse("deliberation:compare", kwargs={"slug": item.project.slug})

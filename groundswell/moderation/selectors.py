@@ -8,7 +8,7 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from groundswell.contributions.authorship import is_protected_author, protected_key
 from groundswell.contributions.models import Contribution, ProtectedAuthorKey, Status
-from groundswell.deliberation.models import Statement, StatementStatus
+from groundswell.deliberation.models import Idea, IdeaStatus, Statement, StatementStatus
 from groundswell.moderation.items import ITEM_TYPES, ItemType
 from groundswell.moderation.models import ADVERSE, Appeal, AppealStatus, Decision, Flag, FlagReason
 from groundswell.organisations.selectors import verified_roles_prefetch
@@ -97,6 +97,11 @@ def contributions_pending(*, project: Project | None = None) -> QuerySet[Contrib
 def statements_pending(*, project: Project | None = None) -> QuerySet[Statement]:
     """Participants' statements waiting for a host (pre-moderation of statements), oldest first."""
     return _waiting(Statement.objects.filter(status=StatementStatus.PENDING), project=project)
+
+
+def ideas_pending(*, project: Project | None = None) -> QuerySet[Idea]:
+    """Participants' pairwise ideas waiting for a host (pre-moderation), oldest first."""
+    return _waiting(Idea.objects.filter(status=IdeaStatus.PENDING), project=project)
 
 
 def _waiting(qs: QuerySet, *, project: Project | None) -> QuerySet:

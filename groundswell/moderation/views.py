@@ -80,6 +80,7 @@ def _queue_context(request, *, project=None) -> dict:
     page = paginate(request, selectors.flagged_items(project=project), per_page=20)
     pending = selectors.contributions_pending(project=project)
     statements = selectors.statements_pending(project=project)
+    ideas = selectors.ideas_pending(project=project)
     return {
         "page": page,
         "entries": selectors.queue_entries(rows=page.object_list),
@@ -87,6 +88,8 @@ def _queue_context(request, *, project=None) -> dict:
         "pending_count": pending.count(),
         "pending_statements": statements[:PENDING_SHOWN],
         "pending_statements_count": statements.count(),
+        "pending_ideas": ideas[:PENDING_SHOWN],
+        "pending_ideas_count": ideas.count(),
         "appeals": selectors.appeals_open(project=project)[:PENDING_SHOWN],
         "item_types": ITEM_TYPES,
     }

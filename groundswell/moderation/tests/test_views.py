@@ -417,3 +417,40 @@ def test_an_idea_is_reported_from_the_pair_and_a_host_takes_it_out_of_the_pool(
     # The public log says an idea was removed, and quotes nothing of a removed item.
     log = client.get(f"/projects/{project.slug}/moderation/log/").content.decode()
     assert "Idea" in log and "Names a member of staff." in log and "Dave" not in log
+
+
+def test_under_pre_moderation_a_participants_idea_waits_for_a_host(
+    client, project, writer, host_admin
+):
+    from groundswell.deliberation.models import DeliberationSettings, Idea, IdeaStatus, Moderation
+    from groundswell.deliberation.selectors import idea_pair
+
+    DeliberationSettings.objects.update_or_create(
+        project=project,
+        defaults={"moderation": Moderation.PRE, "participants_may_add_ideas": True},
+    )
+    from groundswell.deliberation import services as deliberation_services
+
+    deliberation_services.idea_create(project=project, author=host_admin, text="Host's idea")
+    client.force_login(writer)
+    response = client.post(
+        f"/projects/{project.slug}/ideas/new/", {"text": "Evening clinics", "attribution": "named"}
+    )
+    assert response.status_code == 302
+    assert "once a host has approved it" in client.get(response.url).content.decode()
+    idea = Idea.objects.get(text="Evening clinics")
+    assert idea.status == IdeaStatus.PENDING
+    assert idea_pair(project=project) is None  # one idea in the pool: no pair yet
+
+    client.force_login(host_admin)
+    compare = client.get(f"/projects/{project.slug}/compare/").content.decode()
+    assert "1 idea waiting for approval" in compare and _queue(project) in compare
+    queue = client.get(_queue(project)).content.decode()
+    assert "Pairwise ideas waiting for approval" in queue and "Evening clinics" in queue
+    decided = client.post(
+        _decide_url(project, "idea", idea), {"outcome": "approve", "reason": "Fits the question."}
+    )
+    assert decided.status_code == 302
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.ACCEPTED
+    assert idea in idea_pair(project=project)
+    assert "No pairwise ideas are waiting" in client.get(_queue(project)).content.decode()
