@@ -69,5 +69,6 @@ class SettingsForm(forms.ModelForm):
             "participants_may_add_statements",
             "participants_may_add_ideas",
             "pairwise_prompt",
+            "statement_language",
         ]
         widgets = {"moderation": forms.RadioSelect}

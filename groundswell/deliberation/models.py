@@ -1,3 +1,4 @@
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -18,6 +19,25 @@ class DeliberationSettings(models.Model):
     participants_may_add_statements = models.BooleanField(default=True)
     participants_may_add_ideas = models.BooleanField(default=True)
     pairwise_prompt = models.CharField(max_length=200, default="Which of these two matters more?")
+    # WCAG 3.1.2 (language of parts): statements in another language than the site's (vTaiwan's
+    # are in Chinese) carry a lang attribute, so that screen readers pronounce them right.
+    statement_language = models.CharField(
+        "Language of the statements",
+        max_length=35,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                "Give a language code such as zh-TW, cy or pl, or leave it empty for English.",
+            )
+        ],
+        help_text="If the statements are not in English, their language code (such as zh-TW for "
+        "Chinese as written in Taiwan, cy for Welsh), so that screen readers read them aloud "
+        "in the right language.",
+    )
+    # Where an imported Pol.is conversation came from, in words: shown with its statements and
+    # results and written into its exports, because open data is shared on condition of credit.
+    imported_from = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"Deliberation settings for {self.project}"
@@ -32,11 +52,17 @@ class StatementStatus(models.TextChoices):
     REMOVED = "removed", "Removed by a moderator"
 
 
+STATEMENT_MAX_LENGTH = 280
+IMPORTED_STATEMENT_MAX_LENGTH = 2000
+
+
 class Statement(Attributed):
     """A short statement people mark agree / disagree / pass (Pol.is style)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="statements")
-    text = models.CharField(max_length=280)
+    # Members write up to STATEMENT_MAX_LENGTH (the form and statement_create hold them to it);
+    # the column is wider so that an imported Pol.is comment is kept whole, as it was published.
+    text = models.CharField(max_length=IMPORTED_STATEMENT_MAX_LENGTH)
     status = models.CharField(
         max_length=10, choices=StatementStatus.choices, default=StatementStatus.ACCEPTED
     )

@@ -3,15 +3,23 @@
 import csv
 import io
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from groundswell.analysis import PolisFormatError, read_polis_export
 from groundswell.contributions.models import Attribution
-from groundswell.deliberation.models import Statement, StatementStatus, Vote
+from groundswell.deliberation.models import (
+    IMPORTED_STATEMENT_MAX_LENGTH,
+    DeliberationSettings,
+    Statement,
+    StatementStatus,
+    Vote,
+)
 from groundswell.deliberation.services import analysis_request
 from groundswell.projects.models import Project
 
@@ -60,20 +68,37 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
     if Statement.objects.filter(project=project, polis_id__isnull=False).exists():
         raise PolisImportError("This project already holds an imported Pol.is conversation.")
 
+    too_long = sorted(i for i, t in texts.items() if len(t.strip()) > IMPORTED_STATEMENT_MAX_LENGTH)
+    if too_long:
+        shown = ", ".join(str(i) for i in too_long[:10])
+        raise PolisImportError(
+            f"Comments longer than {IMPORTED_STATEMENT_MAX_LENGTH} characters: {shown}."
+        )
     moderated_out = set(conversation.moderated_out)
     now = timezone.now()
+    # When each comment was written and each vote cast, as Pol.is recorded it, so that an
+    # export gives the conversation's own times back rather than the moment of the import.
+    comment_times, unmoderated = _comment_details(folder / "comments.csv")
+    vote_times = _vote_times(folder / "votes.csv")
     with transaction.atomic():
+        DeliberationSettings.objects.update_or_create(
+            project=project, defaults={"imported_from": _credit(folder)}
+        )
         created = Statement.objects.bulk_create(
             Statement(
                 project=project,
                 polis_id=comment_id,
-                text=" ".join(text.split())[:280] or "(empty)",
+                # As published, line breaks and all, so that an export gives the same text
+                # back; only the blank space around it goes.
+                text=text.strip() or "(empty)",
                 status=StatementStatus.REJECTED
                 if comment_id in moderated_out
+                else StatementStatus.PENDING
+                if comment_id in unmoderated
                 else StatementStatus.ACCEPTED,
                 attribution=Attribution.PSEUDONYMOUS,
                 pseudonym=IMPORTED_PSEUDONYM,
-                created_at=now,
+                created_at=comment_times.get(comment_id, now),
             )
             for comment_id, text in sorted(texts.items())
         )
@@ -83,19 +108,22 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
             )
         )
         coo = matrix.votes.tocoo()
-        statement_pks = [by_polis_id[int(matrix.statement_ids[c])] for c in coo.col]
-        voters = [f"p{int(matrix.participant_ids[r])}" for r in coo.row]
+        comment_ids = [int(matrix.statement_ids[c]) for c in coo.col]
+        participant_ids = [int(matrix.participant_ids[r]) for r in coo.row]
         Vote.objects.bulk_create(
             (
                 Vote(
-                    statement_id=pk,
+                    statement_id=by_polis_id[comment_id],
                     project=project,
-                    voter=voter,
+                    voter=f"p{participant_id}",
                     value=int(value),
-                    created_at=now,
-                    updated_at=now,
+                    created_at=times[0],
+                    updated_at=times[1],
                 )
-                for pk, voter, value in zip(statement_pks, voters, coo.data, strict=True)
+                for comment_id, participant_id, value in zip(
+                    comment_ids, participant_ids, coo.data, strict=True
+                )
+                for times in [vote_times.get((participant_id, comment_id), (now, now))]
             ),
             batch_size=5000,
         )
@@ -107,17 +135,106 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
     )
 
 
+def _moment(ms: int) -> datetime | None:
+    """A Pol.is timestamp (milliseconds since the epoch) as an exact datetime, or None."""
+    try:
+        return datetime.fromtimestamp(ms // 1000, tz=UTC) + timedelta(milliseconds=ms % 1000)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _comment_details(path: Path) -> tuple[dict[int, datetime], set[int]]:
+    """When each comment was written, and which ones no moderator had yet seen (moderated 0).
+
+    Under Pol.is's strict moderation an unmoderated comment was never shown to voters (it holds
+    only its author's own vote), so it comes in waiting for a host, not open for votes.
+    """
+    times: dict[int, datetime] = {}
+    unmoderated: set[int] = set()
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            reader = csv.reader(file)
+            header = [name.strip() for name in next(reader, [])]
+            if "comment-id" not in header:
+                return {}, set()
+            cid = header.index("comment-id")
+            at = header.index("timestamp") if "timestamp" in header else None
+            mod = header.index("moderated") if "moderated" in header else None
+            for row in reader:
+                try:
+                    comment_id = int(row[cid])
+                    if mod is not None and row[mod].strip() == "0":
+                        unmoderated.add(comment_id)
+                    moment = _moment(int(row[at])) if at is not None else None
+                except (ValueError, IndexError):
+                    continue  # no usable time: the import's own time stands in
+                if moment is not None:
+                    times[comment_id] = moment
+    except (OSError, csv.Error):
+        return {}, set()
+    return times, unmoderated
+
+
+def _vote_times(path: Path) -> dict[tuple[int, int], tuple[datetime, datetime]]:
+    """(participant, comment) -> (first, latest) time of voting, from votes.csv if it has times."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            header = [name.strip() for name in next(csv.reader(file), [])]
+        wanted = [header.index(c) for c in ("voter-id", "comment-id", "timestamp")]
+        table = np.loadtxt(
+            path, delimiter=",", skiprows=1, usecols=wanted, dtype=np.int64, ndmin=2,
+            quotechar='"', encoding="utf-8-sig",
+        )  # fmt: skip
+    except (OSError, ValueError, csv.Error):
+        return {}
+    spans: dict[tuple[int, int], list[int]] = {}
+    for voter, comment, ms in table.tolist():
+        span = spans.setdefault((voter, comment), [ms, ms])
+        span[0], span[1] = min(span[0], ms), max(span[1], ms)
+    times = {}
+    for key, (first, last) in spans.items():
+        first_at, last_at = _moment(first), _moment(last)
+        if first_at is not None and last_at is not None:
+            times[key] = (first_at, last_at)
+    return times
+
+
+def _credit(folder: Path) -> str:
+    """Where the conversation came from, from the summary.csv a Pol.is export carries."""
+    summary: dict[str, str] = {}
+    try:
+        with (folder / "summary.csv").open(encoding="utf-8", newline="") as file:
+            summary = {row[0].strip(): row[1].strip() for row in csv.reader(file) if len(row) >= 2}
+    except (OSError, UnicodeDecodeError, csv.Error):
+        pass  # summary.csv is optional; the credit then names Pol.is alone
+    topic = " ".join(summary.get("topic", "").split())[:300]
+    url = summary.get("url", "")[:300] if summary.get("url", "").startswith("https://") else ""
+    source = "the Pol.is conversation"
+    if topic:
+        source += f" “{topic}”"
+    if url:
+        source += f" ({url})"
+    return (
+        f"Statements and votes imported from {source}. Data gathered using the Polis software "
+        "(compdemocracy.org/polis)."
+    )
+
+
 def polis_export(*, project: Project) -> dict[str, bytes]:
     """The project's statements and votes as a Pol.is export folder (file name -> bytes).
 
     Imported participants keep their Pol.is ids; members get fresh numbers above them, in
     order of their first vote, so nothing in the export points back at a member account.
     """
-    # Rejected statements travel as moderated out (-1), as Pol.is does; pending ones and those
-    # a moderator hid or removed are not published at all.
+    # Rejected statements travel as moderated out (-1), as Pol.is does; those a moderator hid or
+    # removed are not published at all, nor are members' statements waiting for a host. An
+    # imported comment still waiting was public in its source export already: it travels as
+    # unmoderated (0), as Pol.is publishes it.
     statements = list(
         Statement.objects.filter(
-            project=project, status__in=[StatementStatus.ACCEPTED, StatementStatus.REJECTED]
+            Q(status__in=[StatementStatus.ACCEPTED, StatementStatus.REJECTED])
+            | Q(status=StatementStatus.PENDING, polis_id__isnull=False),
+            project=project,
         ).order_by("id")
     )
     comment_id = {}
@@ -154,7 +271,7 @@ def polis_export(*, project: Project) -> dict[str, bytes]:
             tallies[statement_pk][1] += 1
 
     def ms(moment) -> int:
-        return int(moment.timestamp() * 1000)
+        return round(moment.timestamp() * 1000)
 
     comments = _csv(
         [
@@ -175,7 +292,7 @@ def polis_export(*, project: Project) -> dict[str, bytes]:
                 "",
                 tallies[s.pk][0],
                 tallies[s.pk][1],
-                -1 if s.status == StatementStatus.REJECTED else 1,
+                _MODERATED[s.status],
                 s.text,
             ]
             for s in statements
@@ -208,7 +325,22 @@ def polis_export(*, project: Project) -> dict[str, bytes]:
             for pid, row in sorted(grid.items())
         ),
     )
-    return {"comments.csv": comments, "votes.csv": vote_rows, "participants-votes.csv": wide}
+    files = {"comments.csv": comments, "votes.csv": vote_rows, "participants-votes.csv": wide}
+    credit = (
+        DeliberationSettings.objects.filter(project=project)
+        .values_list("imported_from", flat=True)
+        .first()
+    )
+    if credit:
+        # Whoever passes the data on keeps its credit with it (CC BY and the like require it).
+        files["ATTRIBUTION.txt"] = (
+            f"{credit}\nThe statements with comment ids from that conversation and their votes "
+            "are shared under its licence: keep this attribution with them.\n"
+        ).encode()
+    return files
+
+
+_MODERATED = {StatementStatus.ACCEPTED: 1, StatementStatus.REJECTED: -1, StatementStatus.PENDING: 0}
 
 
 def _csv(header: list[str], rows) -> bytes:

@@ -7,6 +7,7 @@ from django.db.models.functions import Cast, Concat
 
 from groundswell.deliberation.models import (
     AnalysisSnapshot,
+    DeliberationSettings,
     Idea,
     IdeaStatus,
     Statement,
@@ -109,6 +110,37 @@ def idea_texts(*, project: Project) -> dict[int, str]:
     """Texts the results page may show: not those a moderator hid or removed."""
     return dict(
         Idea.objects.filter(project=project, status=IdeaStatus.ACCEPTED).values_list("id", "text")
+    )
+
+
+def imported_from(*, project: Project) -> str:
+    """The credit for an imported Pol.is conversation, or "" if nothing was imported."""
+    return (
+        DeliberationSettings.objects.filter(project=project)
+        .values_list("imported_from", flat=True)
+        .first()
+        or ""
+    )
+
+
+def statement_language(*, project: Project) -> str:
+    """The language code the statements are written in, or "" for the site's own."""
+    return (
+        DeliberationSettings.objects.filter(project=project)
+        .values_list("statement_language", flat=True)
+        .first()
+        or ""
+    )
+
+
+def imported_participants_count(*, project: Project) -> int:
+    """Participants of an imported Pol.is conversation: they took part, but are no members and
+    declared no perspective, so the participation-by-perspective table cannot count them."""
+    return (
+        Vote.objects.filter(project=project, voter__startswith="p")
+        .values("voter")
+        .distinct()
+        .count()
     )
 
 

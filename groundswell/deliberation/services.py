@@ -9,6 +9,7 @@ from django.utils import timezone
 from groundswell.contributions.models import Attribution
 from groundswell.contributions.services import attribute, attributed_save
 from groundswell.deliberation.models import (
+    STATEMENT_MAX_LENGTH,
     AnalysisSnapshot,
     Comparison,
     DeliberationSettings,
@@ -75,6 +76,10 @@ def statement_create(
     )
     pre_moderated = settings.moderation == Moderation.PRE
     text = " ".join(text.split())
+    if len(text) > STATEMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"text": f"Keep a statement to {STATEMENT_MAX_LENGTH} characters or fewer."}
+        )
     if Statement.objects.filter(project=project, text__iexact=text).exists():
         # Most often the same form sent twice; Pol.is refuses a repeated comment too.
         raise ValidationError({"text": "That statement is already in this project."})

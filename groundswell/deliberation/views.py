@@ -53,6 +53,7 @@ def _vote_context(request, project, *, statement_form=None) -> dict:
         "swapped": _is_htmx(request),
         "vote_choices": VoteValue.choices,
         "settings": settings,
+        "statement_lang": settings.statement_language,
         "statement_form": statement_form or StatementForm(),
     }
 
@@ -141,6 +142,8 @@ def statements(request, slug: str):
         pending=list(pending[:PENDING_SHOWN]) if moderates else [],
         pending_count=pending.count() if moderates else 0,
         vote_choices=VoteValue.choices,
+        imported_from=selectors.imported_from(project=project),
+        statement_lang=selectors.statement_language(project=project),
     )
     return render(request, "deliberation/statements.html", context)
 
@@ -235,6 +238,9 @@ def results(request, slug: str):
         if snapshot and snapshot.computed_at
         else None,
         participation=project_participation(project=project),
+        imported_participants=selectors.imported_participants_count(project=project),
+        imported_from=selectors.imported_from(project=project),
+        statement_lang=selectors.statement_language(project=project),
         trust=selectors.voter_trust_tiers(project=project),
     )
     return render(request, "deliberation/results.html", context)
@@ -313,8 +319,13 @@ def _present(result: dict, texts: dict[int, str], ideas: dict[int, str]) -> dict
                 for r in named(perspective["top"])
             ],
         }
+    # Only people who voted on enough statements are clustered: the rest are in no group and
+    # not on the map, and the page has to say so or its numbers do not add up.
+    grouped = sum(g["size"] for g in groups)
     return {
         **result,
+        "grouped": grouped,
+        "ungrouped": max(result.get("participants", 0) - grouped, 0),
         "groups": groups,
         "consensus": named(result.get("consensus", [])),
         "bridging_latent": named(result.get("bridging_latent", [])),

@@ -188,3 +188,32 @@ def test_long_unbroken_statements_and_ideas_fit_a_phone_screen(
         expect(page.locator("main")).to_contain_text("a-very-long-path")
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], (path, widths)
+
+
+def test_results_of_a_real_conversation_on_a_phone_screen_are_accessible(
+    new_context, site, assert_accessible
+):
+    """A real Pol.is conversation at 320 px: tables wrap their text rather than become
+    scrolling regions nobody can scroll from the keyboard (axe: scrollable-region-focusable)."""
+    from pathlib import Path
+
+    from groundswell.deliberation.polis import polis_import
+    from groundswell.projects.models import ParticipationTarget
+
+    project = factories.ProjectFactory()
+    for role, target in [("service_user", 100), ("practitioner", 20), ("policy", 5)]:
+        ParticipationTarget.objects.create(project=project, role=role, target=target)
+    folder = Path(settings.BASE_DIR).parent / "data" / "polis" / "london.youth.policing"
+    polis_import(project=project, directory=folder)
+    recompute_analysis.call(project_id=project.pk)
+
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    for path in ["", "statements/", "results/"]:
+        page.goto(f"/projects/{project.slug}/{path}")
+        expect(page.locator("main table").first).to_be_visible()
+        scrolling = page.evaluate(
+            "[...document.querySelectorAll('main table')]"
+            ".filter(t => t.scrollWidth > t.clientWidth).map(t => t.outerHTML.slice(0, 80))"
+        )
+        assert not scrolling, (path, scrolling)
+        assert_accessible(page, f"{path or 'project page'} at 320 px")

@@ -1,7 +1,10 @@
 """Pol.is import and export: every shared conversation round-trips; bad folders import nothing."""
 
+import csv
+import html
 import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +32,25 @@ def matrix_as_set(conversation):
     }
 
 
+def comment_times(folder: Path) -> dict[str, str]:
+    with (folder / "comments.csv").open(encoding="utf-8", newline="") as file:
+        return {r["comment-id"]: r["timestamp"] for r in csv.DictReader(file)}
+
+
+def moderation(folder: Path) -> dict[str, str]:
+    with (folder / "comments.csv").open(encoding="utf-8", newline="") as file:
+        return {r["comment-id"]: r["moderated"] for r in csv.DictReader(file)}
+
+
+def vote_times(folder: Path) -> dict[tuple[str, str], int]:
+    latest: dict[tuple[str, str], int] = {}
+    with (folder / "votes.csv").open(encoding="utf-8", newline="") as file:
+        for r in csv.DictReader(file):
+            key = (r["voter-id"], r["comment-id"])
+            latest[key] = max(latest.get(key, 0), int(r["timestamp"]))
+    return latest
+
+
 @pytest.mark.parametrize("name", CONVERSATIONS)
 def test_every_conversation_round_trips(name, tmp_path, db):
     source = DATA / name
@@ -43,8 +65,13 @@ def test_every_conversation_round_trips(name, tmp_path, db):
     exported = read_polis_export(directory=tmp_path)
     assert matrix_as_set(exported) == matrix_as_set(original)
     assert set(exported.moderated_out) == set(original.moderated_out)
-    texts = {k: " ".join(v.split())[:280] for k, v in original.statement_texts.items()}
-    assert exported.statement_texts == texts
+    assert moderation(tmp_path) == moderation(source)  # unmoderated (0) ones included
+    # Texts come back as they were published: none cut short (Seattle has a 311-character
+    # comment), none with their line breaks or spacing changed; only blank space around goes.
+    assert exported.statement_texts == {k: v.strip() for k, v in original.statement_texts.items()}
+    # And so do the times: when each comment was written, when each vote was last cast.
+    assert comment_times(tmp_path) == comment_times(source)
+    assert vote_times(tmp_path) == vote_times(source)
 
     second = factories.ProjectFactory()
     polis_import(project=second, directory=tmp_path)
@@ -75,6 +102,53 @@ def test_a_good_folder_imports_with_moderation_kept(folder, db):
         1: "rejected",
     }
     assert set(Vote.objects.values_list("voter", "value")) == {("p5", 1), ("p6", -1)}
+
+
+def test_a_comment_no_moderator_had_seen_waits_for_a_host_and_exports_as_unmoderated(
+    folder, client, db
+):
+    # Under Pol.is's strict moderation a comment with moderated 0 was never shown to voters
+    # (vTaiwan has 20, each with only its author's vote): it must not open for votes here.
+    with (folder / "comments.csv").open("a") as file:
+        file.write("5,x,2,7,1,0,0,Never shown to voters\n")
+    with (folder / "votes.csv").open("a") as file:
+        file.write("6,x,2,7,1\n")
+    project = factories.ProjectFactory()
+    polis_import(project=project, directory=folder)
+    waiting = project.statements.get(polis_id=2)
+    assert waiting.status == "pending"
+    page = client.get(f"/projects/{project.slug}/statements/").content.decode()
+    assert "Never shown to voters" not in page and "1 statement open for votes" in page
+
+    exported = polis_export(project=project)["comments.csv"].decode()
+    moderated = {r["comment-id"]: r["moderated"] for r in csv.DictReader(io.StringIO(exported))}
+    assert moderated == {"0": "1", "1": "-1", "2": "0"}
+
+
+def test_a_comment_longer_than_a_members_statement_is_imported_whole(folder, db):
+    long = "A long comment, " + "with many words, " * 30 + "and an end."
+    assert len(long) > 280
+    (folder / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        f'1,x,0,0,1,0,1,"{long}"\n'
+        '2,x,1,0,0,1,-1,"Two lines,\nkept  as written\n"\n'
+    )
+    project = factories.ProjectFactory()
+    polis_import(project=project, directory=folder)
+    assert dict(project.statements.values_list("polis_id", "text")) == {
+        0: long,
+        1: "Two lines,\nkept  as written",
+    }
+
+
+def test_a_comment_too_long_to_store_is_refused_by_number(folder, db):
+    (folder / "comments.csv").write_text(
+        "comment-id,moderated,comment-body\n0,1,Short\n1,1," + "x" * 2001 + "\n"
+    )
+    project = factories.ProjectFactory()
+    with pytest.raises(PolisImportError, match="longer than 2000 characters: 1"):
+        polis_import(project=project, directory=folder)
+    assert not Statement.objects.exists()
 
 
 BREAKAGES = {
@@ -144,14 +218,16 @@ def test_the_shared_conversations_are_all_here():
 def test_public_projects_offer_a_polis_download(
     client, project, private_project, host_admin, folder
 ):
-    import io
-    import zipfile
-
     polis_import(project=project, directory=folder)
     response = client.get(f"/projects/{project.slug}/export/polis.zip")
     assert response.status_code == 200
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
-    assert sorted(names) == ["comments.csv", "participants-votes.csv", "votes.csv"]
+    assert sorted(names) == [
+        "ATTRIBUTION.txt",  # the data was imported: its credit travels with it
+        "comments.csv",
+        "participants-votes.csv",
+        "votes.csv",
+    ]
 
     client.force_login(host_admin)
     assert client.get(f"/projects/{private_project.slug}/export/polis.zip").status_code == 404
@@ -181,3 +257,31 @@ def test_export_command_to_a_place_it_cannot_write_says_so(project, tmp_path, wh
     with pytest.raises(CommandError, match="Cannot write"):
         call_command("export_polis", str(target), project=project.slug)
     assert blocker.read_text() == "not a folder"
+
+
+def test_an_imported_conversation_is_credited_on_its_pages_and_in_its_export(client, db):
+    project = factories.ProjectFactory()
+    polis_import(project=project, directory=DATA / "london.youth.policing")
+    credit = (
+        "Statements and votes imported from the Pol.is conversation "
+        "“What is the best way to engage more young people in local scrutiny of policing?” "
+        "(https://pol.is/9xxwa9jpkm). "
+        "Data gathered using the Polis software (compdemocracy.org/polis)."
+    )
+    for page in ["statements", "results"]:
+        body = html.unescape(client.get(f"/projects/{project.slug}/{page}/").content.decode())
+        assert "Statements and votes imported from the Pol.is conversation" in body
+        assert "https://pol.is/9xxwa9jpkm" in body
+    files = polis_export(project=project)
+    assert files["ATTRIBUTION.txt"].decode().startswith(credit)
+
+    response = client.get(f"/projects/{project.slug}/export/polis.zip")
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        assert archive.read("ATTRIBUTION.txt").decode().startswith(credit)
+
+
+def test_a_project_of_members_only_has_no_credit_to_give(project, host_admin):
+    from groundswell.deliberation.services import statement_create
+
+    statement_create(project=project, author=host_admin, text="Our own statement")
+    assert "ATTRIBUTION.txt" not in polis_export(project=project)

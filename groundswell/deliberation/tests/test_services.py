@@ -245,3 +245,10 @@ def test_results_name_the_right_statements_when_some_are_not_open(project, host_
     }
     assert rejected.pk not in ranked and unvoted.pk not in ranked
     assert everyone_disagrees.pk in ranked
+
+
+def test_members_statements_stay_within_280_characters(project, host_admin):
+    # The column is wider, for imported Pol.is comments; members are still held to 280.
+    services.statement_create(project=project, author=host_admin, text="x" * 280)
+    with pytest.raises(ValidationError, match="280 characters"):
+        services.statement_create(project=project, author=host_admin, text="y" * 281)

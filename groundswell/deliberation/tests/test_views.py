@@ -1,5 +1,6 @@
 import html
 import re
+from pathlib import Path
 
 import pytest
 
@@ -341,3 +342,96 @@ def test_the_statement_list_shows_the_oldest_waiting_statements_and_points_to_th
     assert "Waiting 00" in page and "Waiting 19" in page and "Waiting 20" not in page
     assert "The oldest 20 of 23" in page
     assert f'href="/projects/{project.slug}/moderation/"' in page
+
+
+def test_results_account_for_people_in_no_group_and_a_sampled_map(client, project, seeded):
+    # At real size (vTaiwan: 1,921 participants, 1,218 in groups) the numbers must add up.
+    AnalysisSnapshot.objects.create(
+        project=project,
+        computed_at="2026-11-27T10:00:00Z",
+        result={
+            "participants": 1921,
+            "statements": 3,
+            "votes": 49443,
+            "seconds": 0.2,
+            "groups": [
+                {"id": 0, "size": 936, "centre": [0.0, 0.0], "representative": []},
+                {"id": 1, "size": 282, "centre": [1.0, 0.0], "representative": []},
+            ],
+            "points": [[0.1, 0.2, 0], [0.9, 0.0, 1]],
+            "consensus": [],
+            "bridging_latent": [],
+            "bridging_perspective": None,
+            "pairwise": [],
+        },
+    )
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    assert "from 49,443 votes by 1,921 participants" in page
+    assert "1,218 of the 1,921 participants are in a group. The other 703 voted" in page
+    assert "(a sample of 2 of the 1,218 in groups)" in page
+    assert "group A with 936 people, group B with 282 people" in page
+
+
+def test_results_count_the_participants_of_an_imported_conversation(client, project):
+    from groundswell.deliberation.polis import polis_import
+
+    folder = Path(__file__).resolve().parents[3] / "data" / "polis" / "london.youth.policing"
+    summary = polis_import(project=project, directory=folder)
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    assert "Nobody has taken part yet" not in page
+    assert f"{summary.participants} people took part in the imported Pol.is conversation" in page
+
+
+def test_statements_in_another_language_are_marked_as_such(
+    client, project, host_admin, practitioner
+):
+    # vTaiwan's statements are Chinese on an English page: WCAG 3.1.2, language of parts.
+    statement = services.statement_create(
+        project=project, author=host_admin, text="我覺得載客的司機都應該保意外險。"
+    )
+    client.force_login(host_admin)
+    response = client.post(
+        f"/projects/{project.slug}/deliberation/settings/",
+        {
+            "moderation": "post",
+            "participants_may_add_statements": "on",
+            "pairwise_prompt": "Which matters more?",
+            "statement_language": "zh-TW",
+        },
+    )
+    assert response.status_code == 302
+    AnalysisSnapshot.objects.create(
+        project=project,
+        computed_at="2026-11-27T10:00:00Z",
+        result={
+            "participants": 4,
+            "statements": 1,
+            "votes": 4,
+            "seconds": 0.01,
+            "groups": [],
+            "points": [],
+            "consensus": [{"statement": statement.pk, "score": 0.8}],
+            "bridging_latent": [{"statement": statement.pk, "score": 0.4}],
+            "bridging_perspective": None,
+            "pairwise": [],
+        },
+    )
+    marked = '<span lang="zh-TW">我覺得載客的司機都應該保意外險。</span>'
+    assert marked in client.get(f"/projects/{project.slug}/statements/").content.decode()
+    results = client.get(f"/projects/{project.slug}/results/").content.decode()
+    assert marked in results  # consensus
+    assert '<td lang="zh-TW">我覺得載客的司機都應該保意外險。</td>' in results  # bridging
+    client.force_login(practitioner)
+    vote = client.get(f"/projects/{project.slug}/vote/").content.decode()
+    assert '<p lang="zh-TW">我覺得載客的司機都應該保意外險。</p>' in vote
+
+
+def test_a_statement_language_must_be_a_language_code(client, project, host_admin):
+    client.force_login(host_admin)
+    response = client.post(
+        f"/projects/{project.slug}/deliberation/settings/",
+        {"moderation": "post", "pairwise_prompt": "Which?", "statement_language": '"><script>'},
+    )
+    assert response.status_code == 200
+    assert "Give a language code such as zh-TW" in html.unescape(response.content.decode())
+    assert services.deliberation_settings(project=project).statement_language == ""
