@@ -1,10 +1,11 @@
 """Whole-page cache for anonymous visitors of public pages, invalidated by version numbers.
 
-A cached page's key holds the full URL (scheme, host, path and query string), today's date
-(phases and "live" projects turn over at midnight) and the current version of every scope the
-page depends on. Services call `page_cache_bump(scope=...)` after their transaction commits;
-the new version makes every older entry of that scope unreachable, so no entry is ever served
-after a change it does not show. Entries also expire after `PAGE_TTL`, only to bound storage.
+A cached page's key holds the deployment's build (code, templates, static files), the full URL
+(scheme, host, path and query string), today's date (phases and "live" projects turn over at
+midnight) and the current version of every scope the page depends on. Services call
+`page_cache_bump(scope=...)` after their transaction commits; the new version makes every older
+entry of that scope unreachable, so no entry is ever served after a change it does not show.
+Entries also expire after `PAGE_TTL`, only to bound storage.
 
 Scopes in use: "site" (every cached page: projects, organisations, people's names), "browse"
 (the cross-project contribution list) and "project:<slug>" (one project's pages).
@@ -22,7 +23,9 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
@@ -108,10 +111,40 @@ def page_cache_refuse(request: HttpRequest) -> None:
     setattr(request, _REFUSED, True)
 
 
+@functools.cache
+def _build_id() -> str:
+    """What this deployment serves: its code, templates and collected static files.
+
+    A page cached by an earlier deployment can name stylesheets and scripts (hashed names) that
+    this one no longer has, or show an older layout; keyed on the build, a deploy starts afresh.
+    Read once per process: every worker of one deployment sees the same files.
+    """
+    return files_digest(
+        package=Path(__file__).resolve().parent.parent,
+        manifest=Path(settings.STATIC_ROOT) / "staticfiles.json",
+    )
+
+
+def files_digest(*, package: Path, manifest: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".html", ".css", ".js", ".svg") and path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.relative_to(package)}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _page_key(request: HttpRequest, scopes: list[str]) -> str:
     versions = _versions(["site", *scopes])
     raw = "|".join(
-        [request.build_absolute_uri(), timezone.localdate().isoformat(), *map(str, versions)]
+        [
+            _build_id(),
+            request.build_absolute_uri(),
+            timezone.localdate().isoformat(),
+            *map(str, versions),
+        ]
     )
     return _PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 

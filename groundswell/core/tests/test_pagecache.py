@@ -352,3 +352,42 @@ def test_the_query_string_is_part_of_the_key():
     assert view(anonymous_get("/page/?q=rent")).content == b"rent"
     assert view(anonymous_get("/page/?q=care")).content == b"care"
     assert len(calls) == 2
+
+
+def test_a_new_deployment_does_not_serve_pages_cached_by_the_last(
+    client, project, contribution, monkeypatch
+):
+    from groundswell.core import pagecache
+
+    url = f"/projects/{project.slug}/"
+    client.get(url)
+    assert get_counting(Client(), url)[1] == 0  # cached
+
+    # Another deployment: other templates or static files (say a new stylesheet name).
+    monkeypatch.setattr(pagecache, "_build_id", lambda: "another-build")
+    response, queries = get_counting(Client(), url)
+    assert response.status_code == 200 and queries > 0
+
+
+def test_the_build_changes_with_code_templates_or_static_files(tmp_path):
+    import os
+
+    from groundswell.core.pagecache import files_digest
+
+    package, manifest = tmp_path / "package", tmp_path / "static" / "staticfiles.json"
+    (package / "templates").mkdir(parents=True)
+    template = package / "templates" / "base.html"
+    template.write_text("<html></html>")
+    (package / "notes.txt").write_text("not part of a page")
+    builds = [files_digest(package=package, manifest=manifest)]
+
+    (package / "notes.txt").write_text("still not part of a page, longer")
+    assert files_digest(package=package, manifest=manifest) == builds[0]
+    os.utime(template, ns=(0, template.stat().st_mtime_ns + 1_000_000_000))  # redeployed
+    builds.append(files_digest(package=package, manifest=manifest))
+    manifest.parent.mkdir()
+    manifest.write_text('{"paths": {"css/site.css": "css/site.0123abcd.css"}}')
+    builds.append(files_digest(package=package, manifest=manifest))
+    manifest.write_text('{"paths": {"css/site.css": "css/site.4567ef01.css"}}')
+    builds.append(files_digest(package=package, manifest=manifest))
+    assert len(set(builds)) == 4
