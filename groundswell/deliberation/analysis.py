@@ -58,11 +58,14 @@ _PREVIOUS_KEPT = 32
 def compute_snapshot(*, project_id: int, seed: int = 0) -> dict:
     started = time.perf_counter()
     matrix, perspectives, moderated_out = vote_matrix(project_id=project_id)
+    # The counts shown are of statements open for votes (not pending, rejected or taken down),
+    # and of the votes and voters on them; `votes_all` is what the recompute has caught up with.
+    on_open = matrix.votes[:, ~np.isin(matrix.statement_ids, moderated_out)]
     snapshot: dict = {
-        "participants": int(matrix.n_participants),
-        # Open for votes: not pending, rejected or taken down.
-        "statements": int(matrix.n_statements) - len(moderated_out),
-        "votes": int(matrix.n_votes),
+        "participants": int((on_open.getnnz(axis=1) > 0).sum()),
+        "statements": int(on_open.shape[1]),
+        "votes": int(on_open.nnz),
+        "votes_all": int(matrix.n_votes),
         "groups": [],
         "points": [],
         "consensus": [],
@@ -206,7 +209,7 @@ def analysis_recompute(*, project_id: int) -> AnalysisSnapshot:
             "result": snapshot,
             "computed_at": timezone.now(),
             "seconds": snapshot["seconds"],
-            "votes_seen": snapshot["votes"],
+            "votes_seen": snapshot["votes_all"],
         },
     )
     return stored

@@ -233,11 +233,15 @@ def test_results_name_the_right_statements_when_some_are_not_open(project, host_
         services.vote_cast(statement=rejected, user=voter, value=-1)
         services.vote_cast(statement=everyone_agrees, user=voter, value=1)
         services.vote_cast(statement=everyone_disagrees, user=voter, value=-1)
+    only_on_rejected = factories.UserFactory(role="practitioner")
+    services.vote_cast(statement=rejected, user=only_on_rejected, value=1)
     services.statement_moderate(statement=rejected, by=host_admin, accept=False)
 
     snapshot = analysis.compute_snapshot(project_id=project.pk)
 
-    assert snapshot["statements"] == 3  # open for votes: not the rejected one
+    # Counted on statements open for votes: not the rejected one, its votes or its only voter.
+    assert snapshot["statements"] == 3
+    assert (snapshot["votes"], snapshot["participants"], snapshot["votes_all"]) == (16, 8, 25)
     top = snapshot["bridging_perspective"]["top"]
     assert top[0]["statement"] == everyone_agrees.pk and top[0]["rates"][0] > 0.8
     ranked = {row["statement"] for row in top} | {
