@@ -13,6 +13,7 @@ from groundswell.api.schemas import (
     ContributionOut,
     Error,
     ProjectOut,
+    ResultsOut,
     StatementOut,
     VoteIn,
     VoteOut,
@@ -139,6 +140,17 @@ def list_statements(request, slug: str):
         {"id": s.pk, "text": s.text, "byline": s.byline, "my_vote": s.my_vote}
         for s in deliberation_selectors.statements_with_my_votes(project=project, user=request.user)
     ]
+
+
+@api.get("/projects/{slug}/results", response={200: ResultsOut, 404: Error})
+def get_results(request, slug: str):
+    """The opinion groups, consensus, bridging and pairwise ranking last computed."""
+    project = project_get_for_user(slug=slug, user=request.user)
+    snapshot = deliberation_selectors.analysis_snapshot(project=project)
+    results = deliberation_selectors.analysis_results(project=project, snapshot=snapshot)
+    if results is None:
+        raise Http404("No results yet: they are computed after the first votes")
+    return results
 
 
 @api.post(

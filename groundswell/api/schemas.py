@@ -55,3 +55,54 @@ class VoteOut(Schema):
 
 class Error(Schema):
     detail: str | dict
+
+
+class ScoredStatementOut(Schema):
+    statement: int
+    text: str
+    score: float
+
+
+class RepresentativeOut(ScoredStatementOut):
+    direction: str  # "agree" or "disagree": what sets the group apart
+    agree: float  # share of the group who agreed, of those who saw it
+    disagree: float
+
+
+class GroupOut(Schema):
+    id: int
+    size: int
+    representative: list[RepresentativeOut]
+
+
+class PerspectiveStatementOut(ScoredStatementOut):
+    weakest: str  # the perspective (role) with the lowest agreement
+    rates: list[float]  # agreement per perspective, in the order of `perspectives`
+
+
+class PerspectiveBridgingOut(Schema):
+    perspectives: list[str]
+    members: list[int]
+    top: list[PerspectiveStatementOut]
+
+
+class RankedIdeaOut(Schema):
+    idea: int
+    text: str
+    score: float  # chance (0-100) of winning against a random other idea
+    score_lower: float | None = None  # 95% interval of the score
+    score_upper: float | None = None
+    comparisons: int
+
+
+class ResultsOut(Schema):
+    computed_at: datetime
+    participants: int
+    statements: int
+    votes: int
+    groups: list[GroupOut]
+    points: list[list[float]]  # opinion map: [x, y, group] per participant (a sample if many)
+    consensus: list[ScoredStatementOut]
+    bridging_latent: list[ScoredStatementOut]
+    bridging_perspective: PerspectiveBridgingOut | None
+    pairwise: list[RankedIdeaOut]

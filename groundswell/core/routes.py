@@ -53,6 +53,7 @@ ROUTES: dict[str, Rule] = {
     "api:list_contributions": Rule.PUBLIC,
     "api:get_contribution": Rule.PUBLIC,
     "api:list_statements": Rule.PUBLIC,
+    "api:get_results": Rule.PUBLIC,
     "api:cast_vote": Rule.MEMBER,
     "people:profile": Rule.PUBLIC,
     "people:edit": Rule.MEMBER,

@@ -148,6 +148,36 @@ def analysis_snapshot(*, project: Project) -> AnalysisSnapshot | None:
     return AnalysisSnapshot.objects.filter(project=project).first()
 
 
+def analysis_results(*, project: Project, snapshot: AnalysisSnapshot | None) -> dict | None:
+    """The last computed results with the text of each statement and idea, or None.
+
+    A statement or idea a moderator took down since is left out at once, not at the next
+    recompute.
+    """
+    if snapshot is None or snapshot.computed_at is None:
+        return None
+    texts, ideas = statement_texts(project=project), idea_texts(project=project)
+
+    def named(rows: list[dict], key: str = "statement", source: dict = texts) -> list[dict]:
+        return [{**row, "text": source[row[key]]} for row in rows if row[key] in source]
+
+    result = snapshot.result
+    perspective = result.get("bridging_perspective")
+    return {
+        **result,
+        "computed_at": snapshot.computed_at,
+        "groups": [
+            {**g, "representative": named(g["representative"])} for g in result.get("groups", [])
+        ],
+        "consensus": named(result.get("consensus", [])),
+        "bridging_latent": named(result.get("bridging_latent", [])),
+        "bridging_perspective": {**perspective, "top": named(perspective["top"])}
+        if perspective
+        else None,
+        "pairwise": named(result.get("pairwise", []), key="idea", source=ideas),
+    }
+
+
 def vote_totals(*, project: Project) -> dict[str, int]:
     return Vote.objects.filter(project=project).aggregate(
         votes=Count("id"),

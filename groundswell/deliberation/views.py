@@ -230,13 +230,11 @@ def _compare_context(request, project, *, idea_form=None) -> dict:
 def results(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user)
     snapshot = selectors.analysis_snapshot(project=project)
-    texts = selectors.statement_texts(project=project)
+    results = selectors.analysis_results(project=project, snapshot=snapshot)
     context = project_page_context(request, project)
     context.update(
         snapshot=snapshot,
-        result=_present(snapshot.result, texts, selectors.idea_texts(project=project))
-        if snapshot and snapshot.computed_at
-        else None,
+        result=_present(results) if results else None,
         participation=project_participation(project=project),
         imported_participants=selectors.imported_participants_count(project=project),
         imported_from=selectors.imported_from(project=project),
@@ -297,17 +295,10 @@ def settings_edit(request, slug: str):
     )
 
 
-def _present(result: dict, texts: dict[int, str], ideas: dict[int, str]) -> dict:
-    """The stored snapshot with statement and idea texts, and the map scaled for SVG."""
-
-    def named(rows, key="statement"):
-        return [{**r, "text": texts.get(r[key], "(removed)")} for r in rows]
-
-    groups = [
-        {**g, "label": chr(ord("A") + i), "representative": named(g["representative"])}
-        for i, g in enumerate(result.get("groups", []))
-    ]
-    perspective = result.get("bridging_perspective")
+def _present(result: dict) -> dict:
+    """The named results with group letters, perspectives in words and the map scaled for SVG."""
+    groups = [{**g, "label": chr(ord("A") + i)} for i, g in enumerate(result["groups"])]
+    perspective = result["bridging_perspective"]
     if perspective:
         # Stored as role codes ("service_user"); people read the role's name.
         roles = dict(Role.choices)
@@ -315,8 +306,7 @@ def _present(result: dict, texts: dict[int, str], ideas: dict[int, str]) -> dict
             **perspective,
             "perspectives": [roles.get(p, p) for p in perspective["perspectives"]],
             "top": [
-                {**r, "weakest": roles.get(r["weakest"], r["weakest"])}
-                for r in named(perspective["top"])
+                {**r, "weakest": roles.get(r["weakest"], r["weakest"])} for r in perspective["top"]
             ],
         }
     # Only people who voted on enough statements are clustered: the rest are in no group and
@@ -327,11 +317,6 @@ def _present(result: dict, texts: dict[int, str], ideas: dict[int, str]) -> dict
         "grouped": grouped,
         "ungrouped": max(result.get("participants", 0) - grouped, 0),
         "groups": groups,
-        "consensus": named(result.get("consensus", [])),
-        "bridging_latent": named(result.get("bridging_latent", [])),
         "bridging_perspective": perspective,
-        "pairwise": [
-            {**r, "text": ideas.get(r["idea"], "(removed)")} for r in result.get("pairwise", [])
-        ],
         "map": opinion_map(points=result.get("points", []), groups=groups),
     }

@@ -136,3 +136,43 @@ def test_statements_come_in_pages_with_my_votes(client, project, host_admin, pra
     assert [s["my_vote"] for s in second["items"]] == [None, None, -1, None, None]
     beyond = client.get(f"/api/v1/projects/{project.slug}/statements?page=99")
     assert beyond.status_code == 200 and beyond.json()["items"] == []
+
+
+def test_results_are_published_as_json_like_the_results_page(
+    client, project, private_project, host_admin, practitioner, outsider
+):
+    from groundswell.deliberation import analysis
+    from groundswell.deliberation.models import Statement
+    from groundswell.deliberation.services import vote_cast
+    from groundswell.moderation.items import ITEM_TYPES
+    from groundswell.testing import factories
+
+    url = f"/api/v1/projects/{project.slug}/results"
+    assert (
+        client.get(url).status_code == 404 and "No results yet" in client.get(url).json()["detail"]
+    )
+    statements = [
+        statement_create(project=project, author=host_admin, text=f"Point {i}") for i in range(4)
+    ]
+    voters = [factories.UserFactory(role=r) for r in ["practitioner", "service_user"] * 5]
+    for i, voter in enumerate(voters):
+        for j, statement in enumerate(statements):
+            vote_cast(statement=statement, user=voter, value=1 if (i % 2 == 0) == (j < 2) else -1)
+    analysis.analysis_recompute(project_id=project.pk)
+    # Taken down after the results were computed: gone from the JSON at once.
+    ITEM_TYPES["statement"].status_set(Statement.objects.get(pk=statements[3].pk), "removed")
+
+    body = client.get(url).json()
+    assert (body["participants"], body["statements"], body["votes"]) == (10, 4, 40)
+    assert sum(g["size"] for g in body["groups"]) == 10
+    texts = {row["text"] for g in body["groups"] for row in g["representative"]}
+    texts |= {row["text"] for row in body["bridging_latent"]}
+    assert texts and "Point 3" not in texts and texts <= {"Point 0", "Point 1", "Point 2"}
+    assert all(len(point) == 3 for point in body["points"])
+    for secret in [practitioner.username, voters[0].username, voters[0].email]:
+        assert secret not in json.dumps(body)
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/projects/{slug}/results" in schema["paths"]
+    # A private project's results stay private.
+    client.force_login(outsider)
+    assert client.get(f"/api/v1/projects/{private_project.slug}/results").status_code == 404
