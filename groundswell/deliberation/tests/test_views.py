@@ -380,6 +380,10 @@ def test_results_count_the_participants_of_an_imported_conversation(client, proj
     page = client.get(f"/projects/{project.slug}/results/").content.decode()
     assert "Nobody has taken part yet" not in page
     assert f"{summary.participants} people took part in the imported Pol.is conversation" in page
+    # The project page counts members only, and says so rather than "nobody".
+    project_page = client.get(f"/projects/{project.slug}/").content.decode()
+    assert "No members have taken part yet." in project_page
+    assert "Nobody has taken part yet" not in project_page
 
 
 def test_statements_in_another_language_are_marked_as_such(
