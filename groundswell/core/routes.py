@@ -112,6 +112,7 @@ ROUTES: dict[str, Rule] = {
     "deliberation:compare": Rule.MEMBER,
     "deliberation:idea_add": Rule.MEMBER,
     "deliberation:statement_moderate": Rule.HOST,
+    "deliberation:statements_rejected": Rule.HOST,
     "deliberation:settings": Rule.HOST,
     # Moderation: anyone who may view a project reports; hosts and staff decide; site-wide
     # queue for site moderators (staff); notices are the signed-in member's own.

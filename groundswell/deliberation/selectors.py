@@ -76,6 +76,11 @@ def statements_pending(*, project: Project) -> QuerySet[Statement]:
     return Statement.objects.filter(project=project, status=StatementStatus.PENDING)
 
 
+def statements_rejected(*, project: Project) -> QuerySet[Statement]:
+    """Statements a host rejected (and Pol.is's moderated-out comments, imported), oldest first."""
+    return Statement.objects.filter(project=project, status=StatementStatus.REJECTED).order_by("id")
+
+
 def statement_texts(*, project: Project) -> dict[int, str]:
     """Texts the results page may show: not those a moderator hid or removed."""
     return dict(

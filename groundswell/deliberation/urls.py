@@ -9,6 +9,11 @@ urlpatterns = [
     path("<slug:slug>/statements/", views.statements, name="statements"),
     path("<slug:slug>/statements/new/", views.statement_add, name="statement_add"),
     path(
+        "<slug:slug>/statements/rejected/",
+        views.statements_rejected,
+        name="statements_rejected",
+    ),
+    path(
         "<slug:slug>/statements/<int:pk>/moderate/",
         views.statement_moderate,
         name="statement_moderate",

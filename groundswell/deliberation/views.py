@@ -141,11 +141,26 @@ def statements(request, slug: str):
         # The oldest few here; the moderation queue pages through all of them.
         pending=list(pending[:PENDING_SHOWN]) if moderates else [],
         pending_count=pending.count() if moderates else 0,
+        rejected_count=selectors.statements_rejected(project=project).count() if moderates else 0,
         vote_choices=VoteValue.choices,
         imported_from=selectors.imported_from(project=project),
         statement_lang=selectors.statement_language(project=project),
     )
     return render(request, "deliberation/statements.html", context)
+
+
+@login_required
+def statements_rejected(request, slug: str):
+    """For hosts: the rejected statements, to look over and accept after all."""
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.MODERATE)
+    context = project_page_context(request, project)
+    context.update(
+        page=paginate(
+            request, selectors.statements_rejected(project=project), per_page=STATEMENTS_PER_PAGE
+        ),
+        statement_lang=selectors.statement_language(project=project),
+    )
+    return render(request, "deliberation/statements_rejected.html", context)
 
 
 @login_required
@@ -166,6 +181,8 @@ def statement_moderate(request, slug: str, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Statement accepted." if accept else "Statement rejected.")
+    if request.POST.get("next") == "rejected":
+        return redirect("deliberation:statements_rejected", slug=slug)
     return redirect("deliberation:statements", slug=slug)
 
 

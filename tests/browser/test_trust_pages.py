@@ -605,6 +605,29 @@ def test_coordination_report_empty_and_with_a_ring(
     check_narrow(page, assert_accessible, "coordination report")
 
 
+def test_rejected_statements_looked_over_and_one_accepted(
+    new_context, project, host_admin, assert_accessible
+):
+    from groundswell.deliberation.services import statement_moderate
+
+    for text in ["Close the day centre on Fridays", "Tell people about changes in writing"]:
+        statement_moderate(
+            statement=statement_create(project=project, author=host_admin, text=text),
+            by=host_admin,
+            accept=False,
+        )
+    page = new_context().new_page()
+    log_in(page, host_admin)
+    page.goto(f"/projects/{project.slug}/statements/")
+    page.get_by_role("link", name="Rejected statements (2)").click()
+    assert_accessible(page, "rejected statements")
+    page.get_by_role("button", name="Tell people about changes in writing").click()
+    expect(page.get_by_text("Statement accepted.")).to_be_visible()
+    expect(page.get_by_text("1 rejected statement.")).to_be_visible()
+    assert_accessible(page, "rejected statements after accepting one")
+    check_narrow(page, assert_accessible, "rejected statements")
+
+
 # Two-factor authentication, once it is set up -------------------------------------------------
 
 

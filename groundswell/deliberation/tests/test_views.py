@@ -439,3 +439,36 @@ def test_a_statement_language_must_be_a_language_code(client, project, host_admi
     assert response.status_code == 200
     assert "Give a language code such as zh-TW" in html.unescape(response.content.decode())
     assert services.deliberation_settings(project=project).statement_language == ""
+
+
+def test_hosts_look_over_rejected_statements_and_accept_one_after_all(
+    client, project, host_admin, practitioner
+):
+    from groundswell.deliberation.models import Statement, StatementStatus
+
+    _, rejected = (
+        services.statement_create(project=project, author=host_admin, text=text)
+        for text in ["Kept", "Rejected at first"]
+    )
+    services.statement_moderate(statement=rejected, by=host_admin, accept=False)
+    url = f"/projects/{project.slug}/statements/rejected/"
+    # Only hosts: a participant is refused, and is not shown the link.
+    client.force_login(practitioner)
+    assert client.get(url).status_code == 403
+    assert url not in client.get(f"/projects/{project.slug}/statements/").content.decode()
+
+    client.force_login(host_admin)
+    assert (
+        "Rejected statements (1)"
+        in client.get(f"/projects/{project.slug}/statements/").content.decode()
+    )
+    page = client.get(url).content.decode()
+    assert "Rejected at first" in page and ">Kept<" not in page
+    response = client.post(
+        f"/projects/{project.slug}/statements/{rejected.pk}/moderate/",
+        {"decision": "accept", "next": "rejected"},
+    )
+    assert response.status_code == 302 and response.url == url
+    assert Statement.objects.get(pk=rejected.pk).status == StatementStatus.ACCEPTED
+    assert "No statements have been rejected." in client.get(url).content.decode()
+    assert client.get(url + "?page=999").status_code == 200
