@@ -104,6 +104,19 @@ def test_results_page_is_accessible(new_context, deliberating, assert_accessible
 SWAP_WAIT = 15_000
 
 
+def htmx_settled(page) -> None:
+    """Wait until htmx has processed the swapped card (it drops `htmx-added` then).
+
+    Chromium may focus a swapped-in `autofocus` element itself before htmx's settle step, and a
+    key pressed in that moment submits the form without htmx (a whole-page vote).
+    """
+    page.wait_for_function(
+        "() => window.htmx && !document.querySelector("
+        "'.htmx-added, .htmx-settling, .htmx-swapping, .htmx-request')",
+        timeout=SWAP_WAIT,
+    )
+
+
 def test_after_an_htmx_vote_the_focus_moves_to_the_next_statement(
     new_context, deliberating, practitioner
 ):
@@ -113,13 +126,16 @@ def test_after_an_htmx_vote_the_focus_moves_to_the_next_statement(
     page = new_context().new_page()
     log_in(page, practitioner)
     page.goto(f"/projects/{project.slug}/vote/")
+    htmx_settled(page)
     page.get_by_role("button", name="Agree", exact=True).focus()
     page.keyboard.press("Enter")
     expect(page.locator("#vote-card")).to_contain_text("2 statements left", timeout=SWAP_WAIT)
+    htmx_settled(page)
     expect(page.locator("#vote-card blockquote")).to_be_focused(timeout=SWAP_WAIT)
     assert "thirty minutes" in page.evaluate("document.activeElement.textContent")
 
     for after in ["1 statement left", "You have voted on every statement"]:
+        htmx_settled(page)
         expect(page.locator("#vote-card blockquote")).to_be_focused(timeout=SWAP_WAIT)
         page.keyboard.press("Tab")  # from the statement to its first vote button
         expect(page.get_by_role("button", name="Agree", exact=True)).to_be_focused(
