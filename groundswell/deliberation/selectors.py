@@ -118,24 +118,16 @@ def idea_texts(*, project: Project) -> dict[int, str]:
     )
 
 
-def imported_from(*, project: Project) -> str:
-    """The credit for an imported Pol.is conversation, or "" if nothing was imported."""
-    return (
+def statement_labels(*, project: Project) -> dict[str, str]:
+    """How pages present the statements: `imported_from`, the credit for an imported Pol.is
+    conversation, and `statement_lang`, their language code; "" when there is none."""
+    found = (
         DeliberationSettings.objects.filter(project=project)
-        .values_list("imported_from", flat=True)
+        .values_list("imported_from", "statement_language")
         .first()
-        or ""
     )
-
-
-def statement_language(*, project: Project) -> str:
-    """The language code the statements are written in, or "" for the site's own."""
-    return (
-        DeliberationSettings.objects.filter(project=project)
-        .values_list("statement_language", flat=True)
-        .first()
-        or ""
-    )
+    imported, language = found or ("", "")
+    return {"imported_from": imported or "", "statement_lang": language or ""}
 
 
 def imported_participants_count(*, project: Project) -> int:

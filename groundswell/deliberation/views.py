@@ -143,8 +143,7 @@ def statements(request, slug: str):
         pending_count=pending.count() if moderates else 0,
         rejected_count=selectors.statements_rejected(project=project).count() if moderates else 0,
         vote_choices=VoteValue.choices,
-        imported_from=selectors.imported_from(project=project),
-        statement_lang=selectors.statement_language(project=project),
+        **selectors.statement_labels(project=project),
     )
     return render(request, "deliberation/statements.html", context)
 
@@ -158,7 +157,7 @@ def statements_rejected(request, slug: str):
         page=paginate(
             request, selectors.statements_rejected(project=project), per_page=STATEMENTS_PER_PAGE
         ),
-        statement_lang=selectors.statement_language(project=project),
+        **selectors.statement_labels(project=project),
     )
     return render(request, "deliberation/statements_rejected.html", context)
 
@@ -254,8 +253,7 @@ def results(request, slug: str):
         result=_present(results) if results else None,
         participation=project_participation(project=project),
         imported_participants=selectors.imported_participants_count(project=project),
-        imported_from=selectors.imported_from(project=project),
-        statement_lang=selectors.statement_language(project=project),
+        **selectors.statement_labels(project=project),
         trust=selectors.voter_trust_tiers(project=project),
     )
     return render(request, "deliberation/results.html", context)
