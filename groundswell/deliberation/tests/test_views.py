@@ -472,3 +472,16 @@ def test_hosts_look_over_rejected_statements_and_accept_one_after_all(
     assert Statement.objects.get(pk=rejected.pk).status == StatementStatus.ACCEPTED
     assert "No statements have been rejected." in client.get(url).content.decode()
     assert client.get(url + "?page=999").status_code == 200
+
+
+def test_line_breaks_in_an_imported_statement_are_shown_and_markup_stays_inert(
+    client, project, practitioner
+):
+    from groundswell.deliberation.models import Statement
+
+    # Pol.is comments are imported as published, line breaks included (members' are one line).
+    Statement.objects.create(project=project, text="First point.\nSecond <b>point</b>.")
+    client.force_login(practitioner)
+    for path in ["statements/", "vote/"]:
+        page = client.get(f"/projects/{project.slug}/{path}").content.decode()
+        assert "First point.<br>Second &lt;b&gt;point&lt;/b&gt;." in page, path
