@@ -33,6 +33,12 @@ class PolisConversation:
     statement_texts: dict[int, str] = field(repr=False)
     # Pol.is's own opinion group per participant id, for those Pol.is clustered.
     polis_groups: dict[int, int] = field(repr=False)
+    # Comments whose `moderated` is 0: no moderator had seen them yet.
+    unmoderated: frozenset[int] = field(default=frozenset(), repr=False)
+    # When each comment was written, in milliseconds since the epoch, where comments.csv says.
+    comment_times: dict[int, int] = field(default_factory=dict, repr=False)
+    # Every row of votes.csv that has a time: (participant ids, comment ids, milliseconds).
+    vote_log: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
 
 def read_polis_export(*, directory: str | Path) -> PolisConversation:
@@ -42,7 +48,8 @@ def read_polis_export(*, directory: str | Path) -> PolisConversation:
     comments_path = folder / "comments.csv"
     if not comments_path.is_file():
         raise PolisFormatError(f"{folder}: comments.csv is missing")
-    comment_ids, moderated, texts = _read_comments(comments_path)
+    comments = _read_comments(comments_path)
+    comment_ids, moderated, texts = comments.ids, comments.moderated, comments.texts
     votes_path = folder / "votes.csv"
     wide_path = folder / "participants-votes.csv"
     polis_groups: dict[int, int] = {}
@@ -73,10 +80,22 @@ def read_polis_export(*, directory: str | Path) -> PolisConversation:
         moderated_out=moderated_out,
         statement_texts=texts,
         polis_groups=polis_groups,
+        unmoderated=frozenset(comments.unmoderated),
+        comment_times=comments.times,
+        vote_log=(participants, statements, order) if order is not None else None,
     )
 
 
-def _read_comments(path: Path) -> tuple[list[int], list[int], dict[int, str]]:
+@dataclass
+class _Comments:
+    ids: list[int] = field(default_factory=list)
+    moderated: list[int] = field(default_factory=list)  # the column's value, 0 when empty
+    texts: dict[int, str] = field(default_factory=dict)
+    unmoderated: set[int] = field(default_factory=set)  # written "0": not blank
+    times: dict[int, int] = field(default_factory=dict)  # milliseconds, where readable
+
+
+def _read_comments(path: Path) -> _Comments:
     # Comment bodies hold commas, quotes and newlines, so these go through the csv module; a
     # conversation has at most thousands of comments.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -88,9 +107,8 @@ def _read_comments(path: Path) -> tuple[list[int], list[int], dict[int, str]]:
         columns = _columns(path, header, required=("comment-id",))
         mod_col = columns.get("moderated")
         body_col = columns.get("comment-body")
-        ids: list[int] = []
-        moderated: list[int] = []
-        texts: dict[int, str] = {}
+        time_col = columns.get("timestamp")
+        found = _Comments()
         seen_at: dict[int, int] = {}
         for line, row in enumerate(reader, start=2):
             if not row:
@@ -106,11 +124,18 @@ def _read_comments(path: Path) -> tuple[list[int], list[int], dict[int, str]]:
                     f"{seen_at[cid]}; each comment needs its own id"
                 )
             seen_at[cid] = line
-            ids.append(cid)
-            moderated.append(mod)
+            found.ids.append(cid)
+            found.moderated.append(mod)
+            if mod_col is not None and row[mod_col].strip() == "0":
+                found.unmoderated.add(cid)
             if body_col is not None and body_col < len(row):
-                texts[cid] = row[body_col]
-    return ids, moderated, texts
+                found.texts[cid] = row[body_col]
+            try:
+                if time_col is not None:
+                    found.times[cid] = int(row[time_col])
+            except (ValueError, IndexError):
+                pass  # a comment with no readable time has none
+    return found
 
 
 def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:

@@ -78,8 +78,15 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
     now = timezone.now()
     # When each comment was written and each vote cast, as Pol.is recorded it, so that an
     # export gives the conversation's own times back rather than the moment of the import.
-    comment_times, unmoderated = _comment_details(folder / "comments.csv")
-    vote_times = _vote_times(folder / "votes.csv")
+    comment_times = {
+        comment_id: moment
+        for comment_id, ms in conversation.comment_times.items()
+        if (moment := _moment(ms)) is not None
+    }
+    # Under Pol.is's strict moderation an unmoderated comment was never shown to voters (it holds
+    # only its author's own vote), so it comes in waiting for a host, not open for votes.
+    unmoderated = conversation.unmoderated
+    vote_times = _vote_times(conversation.vote_log)
     with transaction.atomic():
         DeliberationSettings.objects.update_or_create(
             project=project, defaults={"imported_from": _credit(folder)}
@@ -143,52 +150,14 @@ def _moment(ms: int) -> datetime | None:
         return None
 
 
-def _comment_details(path: Path) -> tuple[dict[int, datetime], set[int]]:
-    """When each comment was written, and which ones no moderator had yet seen (moderated 0).
-
-    Under Pol.is's strict moderation an unmoderated comment was never shown to voters (it holds
-    only its author's own vote), so it comes in waiting for a host, not open for votes.
-    """
-    times: dict[int, datetime] = {}
-    unmoderated: set[int] = set()
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            reader = csv.reader(file)
-            header = [name.strip() for name in next(reader, [])]
-            if "comment-id" not in header:
-                return {}, set()
-            cid = header.index("comment-id")
-            at = header.index("timestamp") if "timestamp" in header else None
-            mod = header.index("moderated") if "moderated" in header else None
-            for row in reader:
-                try:
-                    comment_id = int(row[cid])
-                    if mod is not None and row[mod].strip() == "0":
-                        unmoderated.add(comment_id)
-                    moment = _moment(int(row[at])) if at is not None else None
-                except (ValueError, IndexError):
-                    continue  # no usable time: the import's own time stands in
-                if moment is not None:
-                    times[comment_id] = moment
-    except (OSError, csv.Error):
-        return {}, set()
-    return times, unmoderated
-
-
-def _vote_times(path: Path) -> dict[tuple[int, int], tuple[datetime, datetime]]:
-    """(participant, comment) -> (first, latest) time of voting, from votes.csv if it has times."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as file:
-            header = [name.strip() for name in next(csv.reader(file), [])]
-        wanted = [header.index(c) for c in ("voter-id", "comment-id", "timestamp")]
-        table = np.loadtxt(
-            path, delimiter=",", skiprows=1, usecols=wanted, dtype=np.int64, ndmin=2,
-            quotechar='"', encoding="utf-8-sig",
-        )  # fmt: skip
-    except (OSError, ValueError, csv.Error):
+def _vote_times(
+    log: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+) -> dict[tuple[int, int], tuple[datetime, datetime]]:
+    """(participant, comment) -> (first, latest) time of voting, where votes.csv has times."""
+    if log is None:
         return {}
     spans: dict[tuple[int, int], list[int]] = {}
-    for voter, comment, ms in table.tolist():
+    for voter, comment, ms in zip(*(column.tolist() for column in log), strict=True):
         span = spans.setdefault((voter, comment), [ms, ms])
         span[0], span[1] = min(span[0], ms), max(span[1], ms)
     times = {}
