@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from groundswell.analysis.coordination import DAY, find_coordinated_rings
-from groundswell.deliberation.models import Vote
+from groundswell.deliberation.models import MEMBER_VOTER, Vote
 from groundswell.people.models import User
 from groundswell.projects.models import Project
 
@@ -44,7 +44,7 @@ class RingReport:
 
 def coordination_report(*, project: Project) -> list[RingReport]:
     rows = (
-        Vote.objects.filter(project=project, voter__startswith="u")
+        Vote.objects.filter(project=project, voter__startswith=MEMBER_VOTER)
         .values_list("voter", "statement_id", "value", "created_at")
         .order_by()
     )

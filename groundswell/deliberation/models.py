@@ -89,6 +89,11 @@ class VoteValue(models.IntegerChoices):
     PASS = 0, "Pass / unsure"
 
 
+# `Vote.voter` begins with one of these: then the member's id, or the Pol.is participant id.
+MEMBER_VOTER = "u"
+IMPORTED_VOTER = "p"
+
+
 class Vote(models.Model):
     """One row per voter and statement: a changed vote updates it.
 

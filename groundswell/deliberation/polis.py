@@ -15,6 +15,7 @@ from groundswell.analysis import PolisFormatError, read_polis_export
 from groundswell.contributions.models import Attribution
 from groundswell.deliberation.models import (
     IMPORTED_STATEMENT_MAX_LENGTH,
+    IMPORTED_VOTER,
     DeliberationSettings,
     Statement,
     StatementStatus,
@@ -122,7 +123,7 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
                 Vote(
                     statement_id=by_polis_id[comment_id],
                     project=project,
-                    voter=f"p{participant_id}",
+                    voter=f"{IMPORTED_VOTER}{participant_id}",
                     value=int(value),
                     created_at=times[0],
                     updated_at=times[1],
@@ -220,13 +221,13 @@ def polis_export(*, project: Project) -> dict[str, bytes]:
         .order_by("updated_at", "id")
         .values_list("voter", "statement_id", "value", "updated_at")
     )
-    imported = {int(v[1:]) for v, *_ in votes if v.startswith("p")}
+    imported = {int(v[1:]) for v, *_ in votes if v.startswith(IMPORTED_VOTER)}
     voter_id: dict[str, int] = {}
     fresh = max(imported, default=-1) + 1
     for voter, *_ in votes:
         if voter in voter_id:
             continue
-        if voter.startswith("p"):
+        if voter.startswith(IMPORTED_VOTER):
             voter_id[voter] = int(voter[1:])
         else:
             voter_id[voter] = fresh

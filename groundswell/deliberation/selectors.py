@@ -6,6 +6,8 @@ from django.db.models import CharField, Count, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 
 from groundswell.deliberation.models import (
+    IMPORTED_VOTER,
+    MEMBER_VOTER,
     AnalysisSnapshot,
     DeliberationSettings,
     Idea,
@@ -134,7 +136,7 @@ def imported_participants_count(*, project: Project) -> int:
     """Participants of an imported Pol.is conversation: they took part, but are no members and
     declared no perspective, so the participation-by-perspective table cannot count them."""
     return (
-        Vote.objects.filter(project=project, voter__startswith="p")
+        Vote.objects.filter(project=project, voter__startswith=IMPORTED_VOTER)
         .values("voter")
         .distinct()
         .count()
@@ -195,13 +197,19 @@ class TrustTiers:
 
 def _member_key(field: str):
     # Votes name members by an opaque key "u<id>" (see voter_key); build the same from an id.
-    return Concat(Value("u"), Cast(field, output_field=CharField()), output_field=CharField())
+    return Concat(
+        Value(MEMBER_VOTER), Cast(field, output_field=CharField()), output_field=CharField()
+    )
 
 
 def voter_trust_tiers(*, project: Project) -> TrustTiers:
     """Voting members who verified an e-mail address, who joined by invitation (link or code),
     and who hold an active verified role. Imported Pol.is voters are no members: not counted."""
-    voters = Vote.objects.filter(project=project, voter__startswith="u").values("voter").distinct()
+    voters = (
+        Vote.objects.filter(project=project, voter__startswith=MEMBER_VOTER)
+        .values("voter")
+        .distinct()
+    )
 
     def among_voters(qs, field: str) -> int:
         return (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from groundswell.contributions.models import Attribution
 from groundswell.contributions.services import attribute, attributed_save
 from groundswell.deliberation.models import (
+    MEMBER_VOTER,
     STATEMENT_MAX_LENGTH,
     AnalysisSnapshot,
     Comparison,
@@ -31,7 +32,7 @@ ANALYSIS_DEBOUNCE = timedelta(seconds=5)
 
 
 def voter_key(user) -> str:
-    return f"u{user.pk}"
+    return f"{MEMBER_VOTER}{user.pk}"
 
 
 def deliberation_settings(*, project: Project) -> DeliberationSettings:
