@@ -99,12 +99,18 @@ def weighted_kmeans_each_k(
     widest = max(ks)
     starts = np.full((len(ks) * n_init, widest, points.shape[1]), np.inf)
     table = squared_distance_table(points) if len(points) <= _PAIRWISE_TABLE_POINTS else None
+    # Separate calls each seed from a fresh generator, so k-means++ for k centres draws the
+    # same numbers as for more centres, in the same order, whenever both take the same number
+    # of trials a step: its centres are the first k of the longer run. One run per trial count.
+    widest_by_trials: dict[int, int] = {}
+    for k in ks:
+        widest_by_trials[_trials(k)] = max(k, widest_by_trials.get(_trials(k), 0))
+    seeded = {
+        trials: _plus_plus(points, weights, k, n_init, np.random.default_rng(seed), table=table)
+        for trials, k in widest_by_trials.items()
+    }
     for g, k in enumerate(ks):
-        # A fresh generator per k, exactly as separate calls would seed.
-        rng = np.random.default_rng(seed)
-        starts[g * n_init : (g + 1) * n_init, :k] = _plus_plus(
-            points, weights, k, n_init, rng, table=table
-        )
+        starts[g * n_init : (g + 1) * n_init, :k] = seeded[_trials(k)][:, :k]
     labels, centres, inertia = _lloyd(
         points, weights, starts, max_iter, threshold, group_sizes=(n_init, ks)
     )
@@ -277,7 +283,7 @@ def _plus_plus(
     (a - b)² = (b - a)² in floating point, looked up instead of computed per step.
     """
     n, dims = points.shape
-    trials = 2 + int(np.log(k))
+    trials = _trials(k)
     if table is None and n <= min(_PAIRWISE_TABLE_POINTS, 2 * restarts * trials * (k - 1)):
         # Only when the steps would compute about as many distances as the table holds.
         table = squared_distance_table(points)
@@ -316,6 +322,11 @@ def _plus_plus(
         centres[:, c] = points[candidates[rows, best]]
         closest = trial[rows, :, best]
     return centres
+
+
+def _trials(k: int) -> int:
+    """Candidates a k-means++ step draws, as scikit-learn chooses them."""
+    return 2 + int(np.log(k))
 
 
 def squared_distance_table(points: np.ndarray) -> np.ndarray:
