@@ -77,7 +77,10 @@ class GroupOut(Schema):
 
 class PerspectiveStatementOut(ScoredStatementOut):
     weakest: str  # the perspective (role) with the lowest agreement
-    rates: list[float]  # agreement per perspective, in the order of `perspectives`
+    rates: list[float]  # agreement per perspective, in the order of `perspectives`, smoothed:
+    # (agreed + 1) / (voted + 2), the ranking's cautious estimate
+    seen: int | None = None  # how many of the weakest perspective voted on the statement
+    agree: float | None = None  # the share of those who agreed; None when none of them voted
 
 
 class PerspectiveBridgingOut(Schema):

@@ -1,16 +1,18 @@
 """Between the database and groundswell.analysis: build the inputs, store the result as JSON."""
 
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 import numpy as np
 from django.utils import timezone
 
 from groundswell.analysis import AnalysisResult, Comparison, VoteMatrix, analyse, bradley_terry
 from groundswell.deliberation.models import (
+    MIN_PERSPECTIVE_VOTERS,
     AnalysisSnapshot,
     Idea,
     IdeaStatus,
+    Outcome,
     Statement,
     StatementStatus,
     Vote,
@@ -73,6 +75,7 @@ def compute_snapshot(*, project_id: int, seed: int = 0) -> dict:
         "bridging_perspective": None,
     }
     if matrix.n_votes and matrix.n_participants >= 4 and matrix.n_statements >= 2:
+        perspectives = _large_enough(perspectives, voted=on_open.getnnz(axis=1) > 0)
         previous = _PREVIOUS.get(project_id)
         result = analyse(
             matrix,
@@ -90,6 +93,12 @@ def compute_snapshot(*, project_id: int, seed: int = 0) -> dict:
     snapshot["pairwise"] = pairwise(project_id=project_id)
     snapshot["seconds"] = round(time.perf_counter() - started, 3)
     return snapshot
+
+
+def _large_enough(perspectives: list[str | None], *, voted: np.ndarray) -> list[str | None]:
+    """The perspectives with too few voters (on open statements) taken off their members."""
+    sizes = Counter(p for p, v in zip(perspectives, voted, strict=True) if p and v)
+    return [p if p and sizes[p] >= MIN_PERSPECTIVE_VOTERS else None for p in perspectives]
 
 
 def serialise(result: AnalysisResult) -> dict:
@@ -148,6 +157,9 @@ def serialise(result: AnalysisResult) -> dict:
                     "score": round(float(pb.score[i]), 4),
                     "weakest": pb.perspectives[int(pb.weakest[i])],
                     "rates": [round(float(r), 3) for r in pb.agree_rate[:, i]],
+                    # The score is smoothed towards a half, to rank cautiously on few votes
+                    # (all 3 of 3 agreeing scores 0.8); people are shown the share that agreed.
+                    **_weakest_share(pb, i),
                 }
                 for i in order[pb.n_seen.sum(axis=0)[order] > 0][:10]  # voted on, at least
                 if np.isfinite(pb.score[i])
@@ -160,6 +172,15 @@ def serialise(result: AnalysisResult) -> dict:
         "bridging_latent": bridging_latent,
         "bridging_perspective": perspective,
     }
+
+
+def _weakest_share(pb, statement: int) -> dict:
+    """How many of the least supportive perspective voted on the statement, and the share of
+    them who agreed (None when none of them has voted on it)."""
+    weakest = int(pb.weakest[statement])
+    seen = int(pb.n_seen[weakest, statement])
+    agree = round(float(pb.n_agree[weakest, statement]) / seen, 3) if seen else None
+    return {"seen": seen, "agree": agree}
 
 
 def _share(counts: np.ndarray, group: int, column: int, stats) -> float:
@@ -176,8 +197,12 @@ def pairwise(*, project_id: int) -> list[dict]:
     rows = ComparisonRow.objects.filter(project_id=project_id).values_list(
         "first_id", "second_id", "outcome"
     )
+    # "Can't decide" (stored as Outcome.TIE) says nothing about which matters more: a skip to
+    # the model, not a tie that would count as half a win each and pull both towards the middle.
     comparisons = [
-        Comparison(first=f, second=s, outcome=o) for f, s, o in rows if f in ideas and s in ideas
+        Comparison(first=f, second=s, outcome="skip" if o == Outcome.TIE else o)
+        for f, s, o in rows
+        if f in ideas and s in ideas
     ]
     if len(ideas) < 2 or not comparisons:
         return []

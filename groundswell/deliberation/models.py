@@ -175,6 +175,12 @@ class Comparison(models.Model):
         ]
 
 
+# A declared perspective is shown in perspective bridging only with at least this many voters:
+# the agreement of a project's only commissioner (named by role in their bylines) would tell
+# everyone how that person voted.
+MIN_PERSPECTIVE_VOTERS = 3
+
+
 class AnalysisSnapshot(models.Model):
     """The latest analysis of a project's votes, computed in the background."""
 

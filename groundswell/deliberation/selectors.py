@@ -1,4 +1,5 @@
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -8,7 +9,9 @@ from django.db.models.functions import Cast, Concat
 from groundswell.deliberation.models import (
     IMPORTED_VOTER,
     MEMBER_VOTER,
+    MIN_PERSPECTIVE_VOTERS,
     AnalysisSnapshot,
+    Comparison,
     DeliberationSettings,
     Idea,
     IdeaStatus,
@@ -92,8 +95,14 @@ def statement_texts(*, project: Project) -> dict[int, str]:
     )
 
 
-def idea_pair(*, project: Project, rng: random.Random | None = None) -> tuple[Idea, Idea] | None:
-    """Two ideas to compare; the least-seen idea is always in the pair, so new ideas get seen."""
+def idea_pair(
+    *, project: Project, user=None, rng: random.Random | None = None
+) -> tuple[Idea, Idea] | None:
+    """Two ideas to compare; the least-seen idea is always in the pair, so new ideas get seen.
+
+    Given a member, only a pair they have not compared yet (each person judges a pair once,
+    as they vote on a statement once); None once they have compared every pair.
+    """
     ideas = list(
         Idea.objects.filter(project=project, status=IdeaStatus.ACCEPTED).order_by(
             "appearances", "id"
@@ -101,12 +110,35 @@ def idea_pair(*, project: Project, rng: random.Random | None = None) -> tuple[Id
     )
     if len(ideas) < 2:
         return None
+    open_ids = {idea.pk for idea in ideas}
+    judged = {pair for pair in comparisons_judged(project=project, user=user) if pair <= open_ids}
+    # An idea is still open to this member while they have not compared it with every other.
+    compared = Counter(pk for pair in judged for pk in pair)
+    open_ideas = [idea for idea in ideas if compared[idea.pk] < len(ideas) - 1]
+    if not open_ideas:
+        return None
     rng = rng or random.SystemRandom()
-    fewest = ideas[0].appearances
-    newest = [i for i in ideas if i.appearances == fewest]
+    fewest = open_ideas[0].appearances
+    newest = [i for i in open_ideas if i.appearances == fewest]
     first = rng.choice(newest)
-    second = rng.choice([i for i in ideas if i.pk != first.pk])
+    second = rng.choice(
+        [i for i in ideas if i.pk != first.pk and frozenset((first.pk, i.pk)) not in judged]
+    )
     return (first, second) if rng.random() < 0.5 else (second, first)
+
+
+def comparisons_judged(*, project: Project, user) -> set[frozenset[int]]:
+    """The pairs of ideas (as sets of two ids) this member has compared."""
+    if user is None or not user.is_authenticated:
+        return set()
+    rows = Comparison.objects.filter(project=project, voter=voter_key(user)).values_list(
+        "first_id", "second_id"
+    )
+    return {frozenset(pair) for pair in rows}
+
+
+def ideas_open_count(*, project: Project) -> int:
+    return Idea.objects.filter(project=project, status=IdeaStatus.ACCEPTED).count()
 
 
 def ideas_waiting_count(*, project: Project) -> int:
@@ -162,6 +194,10 @@ def analysis_results(*, project: Project, snapshot: AnalysisSnapshot | None) -> 
 
     result = snapshot.result
     perspective = result.get("bridging_perspective")
+    if perspective and min(perspective["members"]) < MIN_PERSPECTIVE_VOTERS:
+        # Stored before perspectives of one or two voters were left out: their agreement would
+        # be those people's votes. Shown again once the next recompute has left them out.
+        perspective = None
     return {
         **result,
         "computed_at": snapshot.computed_at,

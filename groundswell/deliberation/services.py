@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from groundswell.contributions.models import Attribution
@@ -185,28 +185,46 @@ def idea_create(
 def comparison_record(
     *, project: Project, user, first_id: int, second_id: int, outcome: str
 ) -> Comparison:
+    """Record a member's judgement of a pair, or change it: one row per member and pair,
+    whichever idea was shown first, so a double submit (or the same pair again) counts once."""
     if not can(user=user, action=Action.CONTRIBUTE, project=project):
         raise PermissionDenied("You cannot take part in this project at the moment.")
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Choose one of the two, or can't decide."})
-    ideas = {
-        i.pk: i
-        for i in Idea.objects.filter(
-            project=project, status=IdeaStatus.ACCEPTED, pk__in=[first_id, second_id]
-        )
-    }
-    if first_id == second_id or len(ideas) != 2:
-        raise ValidationError("That pair of ideas is not in this project.")
+    voter = voter_key(user)
     with transaction.atomic():
-        comparison = Comparison.objects.create(
-            project=project,
-            voter=voter_key(user),
-            first=ideas[first_id],
-            second=ideas[second_id],
-            outcome=outcome,
-        )
-        Idea.objects.filter(pk__in=[first_id, second_id]).update(appearances=F("appearances") + 1)
-        participant_join(project=project, user=user)
+        # Locking the two ideas makes a concurrent double submit of the pair wait for the first.
+        ideas = {
+            i.pk: i
+            for i in Idea.objects.select_for_update().filter(
+                project=project, status=IdeaStatus.ACCEPTED, pk__in=[first_id, second_id]
+            )
+        }
+        if first_id == second_id:
+            raise ValidationError("Choose between two different ideas.")
+        if len(ideas) != 2:
+            # Most often a moderator took one out while the member was looking at the pair.
+            raise ValidationError(
+                "One of those ideas is no longer in the pool, so your choice was not recorded."
+            )
+        pair = Q(first_id=first_id, second_id=second_id) | Q(first_id=second_id, second_id=first_id)
+        comparison = Comparison.objects.filter(pair, project=project, voter=voter).first()
+        if comparison is not None:
+            comparison.first, comparison.second = ideas[first_id], ideas[second_id]
+            comparison.outcome = outcome
+            comparison.save(update_fields=["first", "second", "outcome"])
+        else:
+            comparison = Comparison.objects.create(
+                project=project,
+                voter=voter,
+                first=ideas[first_id],
+                second=ideas[second_id],
+                outcome=outcome,
+            )
+            Idea.objects.filter(pk__in=[first_id, second_id]).update(
+                appearances=F("appearances") + 1
+            )
+            participant_join(project=project, user=user)
     analysis_request(project_id=project.pk)
     return comparison
 

@@ -23,7 +23,7 @@ from groundswell.deliberation.forms import (
     StatementForm,
     VoteForm,
 )
-from groundswell.deliberation.models import IdeaStatus, VoteValue
+from groundswell.deliberation.models import MIN_PERSPECTIVE_VOTERS, IdeaStatus, VoteValue
 from groundswell.deliberation.opinion_map import opinion_map
 from groundswell.deliberation.polis import polis_export
 from groundswell.people.perspectives import Role
@@ -232,12 +232,15 @@ def idea_add(request, slug: str):
 
 def _compare_context(request, project, *, idea_form=None) -> dict:
     context = project_page_context(request, project)
+    pair = selectors.idea_pair(project=project, user=request.user)
     return {
         **context,
         "ideas_waiting": selectors.ideas_waiting_count(project=project)
         if context["can"].get("moderate")
         else 0,
-        "pair": selectors.idea_pair(project=project),
+        "pair": pair,
+        # Not "too few ideas" when the member has simply compared every pair there is.
+        "compared_all": pair is None and selectors.ideas_open_count(project=project) >= 2,
         "settings": services.deliberation_settings(project=project),
         "idea_form": idea_form or IdeaForm(),
     }
@@ -255,6 +258,7 @@ def results(request, slug: str):
         imported_participants=selectors.imported_participants_count(project=project),
         **selectors.statement_labels(project=project),
         trust=selectors.voter_trust_tiers(project=project),
+        min_perspective_voters=MIN_PERSPECTIVE_VOTERS,
     )
     return render(request, "deliberation/results.html", context)
 

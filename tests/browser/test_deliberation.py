@@ -73,6 +73,24 @@ def test_voting_and_comparing_without_javascript(new_context, deliberating, prac
     expect(page.locator("form.pair")).to_be_visible()
 
 
+def test_comparing_every_pair_ends_with_a_clear_message(
+    new_context, deliberating, practitioner, assert_accessible
+):
+    from groundswell.deliberation.models import Comparison
+
+    project, _ = deliberating
+    page = new_context().new_page()
+    log_in(page, practitioner)
+    page.goto(f"/projects/{project.slug}/compare/")
+    for _ in range(3):  # three ideas make three pairs
+        page.locator("form.pair button.idea-choice").first.click()
+        page.wait_for_load_state()
+    expect(page.get_by_text("You have compared every pair of ideas.")).to_be_visible()
+    expect(page.locator("form.pair")).to_have_count(0)
+    assert Comparison.objects.filter(project=project).count() == 3
+    assert_accessible(page, "compare page, every pair compared")
+
+
 def test_results_page_is_accessible(new_context, deliberating, assert_accessible):
     project, statements = deliberating
     from groundswell.deliberation.services import comparison_record

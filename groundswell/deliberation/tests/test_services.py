@@ -86,6 +86,67 @@ def test_new_ideas_get_seen(project, host_admin, practitioner):
         assert new in pair
 
 
+def test_a_pair_counts_once_per_member_and_judging_it_again_changes_the_judgement(
+    project, host_admin, practitioner
+):
+    from groundswell.deliberation.models import Comparison, Idea
+
+    a, b = (services.idea_create(project=project, author=host_admin, text=t) for t in "AB")
+    for _ in range(3):  # a double (or triple) submit
+        services.comparison_record(
+            project=project, user=practitioner, first_id=a.pk, second_id=b.pk, outcome="first"
+        )
+    # The same pair shown the other way round, judged again.
+    services.comparison_record(
+        project=project, user=practitioner, first_id=b.pk, second_id=a.pk, outcome="first"
+    )
+    row = Comparison.objects.get()
+    assert (row.first_id, row.second_id, row.outcome) == (b.pk, a.pk, "first")
+    assert list(Idea.objects.values_list("appearances", flat=True)) == [1, 1]
+
+
+def test_a_member_is_offered_each_pair_once_then_told_they_compared_them_all(
+    project, host_admin, practitioner, service_user
+):
+    ideas = [services.idea_create(project=project, author=host_admin, text=t) for t in "ABC"]
+    seen = set()
+    for _ in range(3):
+        first, second = selectors.idea_pair(project=project, user=practitioner)
+        assert frozenset((first.pk, second.pk)) not in seen
+        seen.add(frozenset((first.pk, second.pk)))
+        services.comparison_record(
+            project=project, user=practitioner, first_id=first.pk, second_id=second.pk,
+            outcome="tie",
+        )  # fmt: skip
+    assert selectors.idea_pair(project=project, user=practitioner) is None
+    assert selectors.idea_pair(project=project, user=service_user) is not None
+    # A new idea gives the member new pairs, each with the new idea.
+    new = services.idea_create(project=project, author=host_admin, text="D")
+    assert new in selectors.idea_pair(project=project, user=practitioner)
+    assert len(ideas) == 3
+
+
+def test_cant_decide_leaves_the_ranking_as_it_was(project, host_admin):
+    """ "Can't decide" says neither idea matters more; it must not count as half a win each,
+    which would drag a clear favourite towards the middle."""
+    from groundswell.deliberation import analysis
+
+    a, b = (services.idea_create(project=project, author=host_admin, text=t) for t in "AB")
+    for _ in range(3):
+        services.comparison_record(
+            project=project, user=factories.UserFactory(), first_id=a.pk, second_id=b.pk,
+            outcome="first",
+        )  # fmt: skip
+    decided = analysis.pairwise(project_id=project.pk)
+    for _ in range(6):
+        services.comparison_record(
+            project=project, user=factories.UserFactory(), first_id=a.pk, second_id=b.pk,
+            outcome="tie",
+        )  # fmt: skip
+    assert analysis.pairwise(project_id=project.pk) == decided
+    assert [row["comparisons"] for row in decided] == [3, 3]
+
+
 def test_comparison_rejects_ideas_from_elsewhere(project, host_admin, practitioner):
     here = services.idea_create(project=project, author=host_admin, text="Here")
     elsewhere = factories.ProjectFactory()
@@ -249,6 +310,45 @@ def test_results_name_the_right_statements_when_some_are_not_open(project, host_
     }
     assert rejected.pk not in ranked and unvoted.pk not in ranked
     assert everyone_disagrees.pk in ranked
+
+
+def test_a_perspective_of_one_or_two_voters_does_not_tell_how_they_voted(
+    client, project, host_admin
+):
+    """A project's only commissioner is known by role (their bylines say it): the agreement of
+    the "Commissioner" perspective would be theirs alone."""
+    from groundswell.deliberation import analysis
+
+    statements = [
+        services.statement_create(project=project, author=host_admin, text=f"Point {i}")
+        for i in range(3)
+    ]
+    roles = ["practitioner"] * 3 + ["service_user"] * 3 + ["commissioner"] + ["carer"] * 2
+    for i, role in enumerate(roles):
+        voter = factories.UserFactory(role=role)
+        for j, statement in enumerate(statements):
+            services.vote_cast(statement=statement, user=voter, value=1 if (i + j) % 3 else -1)
+
+    analysis.analysis_recompute(project_id=project.pk)
+
+    perspective = AnalysisSnapshot.objects.get(project=project).result["bridging_perspective"]
+    assert perspective["perspectives"] == ["practitioner", "service_user"]
+    assert perspective["members"] == [3, 3]
+    assert {row["weakest"] for row in perspective["top"]} <= {"practitioner", "service_user"}
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    table = page.split('id="common-ground"')[1].split('id="groups-title"')[0]
+    assert "Commissioner" not in table and "Carer" not in table
+    assert "fewer than 3 voters is left out" in table
+
+    # Results stored before this rule are not shown with their small perspective.
+    snapshot = AnalysisSnapshot.objects.get(project=project)
+    snapshot.result["bridging_perspective"]["perspectives"].append("commissioner")
+    snapshot.result["bridging_perspective"]["members"].append(1)
+    snapshot.save()
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    assert "Commissioner" not in page.split('id="common-ground"')[1].split('id="groups-title"')[0]
+    api = client.get(f"/api/v1/projects/{project.slug}/results").json()
+    assert api["bridging_perspective"] is None
 
 
 def test_members_statements_stay_within_280_characters(project, host_admin):

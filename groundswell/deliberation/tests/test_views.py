@@ -308,14 +308,15 @@ def test_the_pairwise_ranking_shows_its_interval_on_the_scores_scale(
     client, project, host_admin, practitioner
 ):
     from groundswell.deliberation import analysis
+    from groundswell.testing import factories
 
     ideas = [
         services.idea_create(project=project, author=host_admin, text=f"Idea {i}") for i in range(3)
     ]
-    for _ in range(6):  # Idea 0 beats Idea 1, which beats Idea 2
-        for winner, loser in [(0, 1), (1, 2), (0, 2)]:
+    for voter in [practitioner, *(factories.UserFactory() for _ in range(5))]:
+        for winner, loser in [(0, 1), (1, 2), (0, 2)]:  # Idea 0 beats Idea 1, which beats Idea 2
             services.comparison_record(
-                project=project, user=practitioner, first_id=ideas[winner].pk,
+                project=project, user=voter, first_id=ideas[winner].pk,
                 second_id=ideas[loser].pk, outcome="first",
             )  # fmt: skip
     analysis.analysis_recompute(project_id=project.pk)
@@ -485,3 +486,70 @@ def test_line_breaks_in_an_imported_statement_are_shown_and_markup_stays_inert(
     for path in ["statements/", "vote/"]:
         page = client.get(f"/projects/{project.slug}/{path}").content.decode()
         assert "First point.<br>Second &lt;b&gt;point&lt;/b&gt;." in page, path
+
+
+def test_comparing_without_javascript_counts_a_double_submit_once_and_ends_with_every_pair(
+    client, project, host_admin, practitioner
+):
+    from groundswell.deliberation.models import Comparison
+
+    a, b = (
+        services.idea_create(project=project, author=host_admin, text=t) for t in ["Rotas", "Pay"]
+    )
+    client.force_login(practitioner)
+    url = f"/projects/{project.slug}/compare/"
+    assert "Rotas" in client.get(url).content.decode()
+    for _ in range(2):  # the button pressed twice before the next page came
+        response = client.post(url, {"first": a.pk, "second": b.pk, "outcome": "second"})
+        assert response.status_code == 302
+    assert Comparison.objects.count() == 1
+    page = client.get(url).content.decode()
+    assert "You have compared every pair of ideas" in page
+    assert 'name="outcome"' not in page and "not yet two ideas" not in page
+
+
+def test_bridging_across_perspectives_shows_the_share_who_agreed_not_the_smoothed_score(
+    client, project, host_admin
+):
+    """Everyone agreeing is 100%, not the 80% the cautious ranking score gives 3 of 3."""
+    from groundswell.deliberation import analysis
+    from groundswell.testing import factories
+
+    agreed, split = (
+        services.statement_create(project=project, author=host_admin, text=text)
+        for text in ["All agree", "Split"]
+    )
+    for i, role in enumerate(["manager", "practitioner"] * 3):
+        voter = factories.UserFactory(role=role)
+        services.vote_cast(statement=agreed, user=voter, value=1)
+        services.vote_cast(statement=split, user=voter, value=1 if i < 2 else -1)
+    analysis.analysis_recompute(project_id=project.pk)
+
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    table = page.split("Statements by their support in the least supportive perspective")[1]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td></tr>", table)
+    assert rows[0] == ("All agree", "Manager", "100% of the 3 who voted on it")
+    assert rows[1][0] == "Split" and rows[1][2] == "33% of the 3 who voted on it"
+    top = client.get(f"/api/v1/projects/{project.slug}/results").json()["bridging_perspective"]
+    assert (top["top"][0]["agree"], top["top"][0]["seen"]) == (1.0, 3)
+
+
+def test_an_idea_taken_out_while_its_pair_is_on_screen_is_explained_and_not_recorded(
+    client, project, host_admin, practitioner
+):
+    from groundswell.deliberation.models import Comparison, Idea, IdeaStatus
+
+    a, b, _ = (services.idea_create(project=project, author=host_admin, text=t) for t in "ABC")
+    client.force_login(practitioner)
+    Idea.objects.filter(pk=b.pk).update(status=IdeaStatus.REMOVED)  # by a moderator, meanwhile
+    url = f"/projects/{project.slug}/compare/"
+    response = client.post(url, {"first": a.pk, "second": b.pk, "outcome": "first"}, follow=True)
+    page = response.content.decode()
+    assert "One of those ideas is no longer in the pool, so your choice was not recorded." in page
+    assert not Comparison.objects.exists()
+    assert (
+        f'name="first" value="{b.pk}"' not in page and f'name="second" value="{b.pk}"' not in page
+    )
+    same = client.post(url, {"first": a.pk, "second": a.pk, "outcome": "tie"}, follow=True)
+    assert "Choose between two different ideas." in same.content.decode()
+    assert not Comparison.objects.exists()

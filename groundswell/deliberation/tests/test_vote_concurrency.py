@@ -28,3 +28,43 @@ def test_concurrent_double_submits_on_postgresql():
 def test_concurrent_double_submits_on_sqlite(tmp_path):
     last = run_on_a_sqlite_file("groundswell.deliberation.tests.concurrency", var_dir=tmp_path)
     assert last == "rows=6 voters=6 errors=[]"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_double_submits_of_a_pair_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database has no real concurrency")
+    import threading
+
+    from groundswell.deliberation.models import Comparison
+    from groundswell.deliberation.services import comparison_record, idea_create
+    from groundswell.people.models import User
+
+    project = factories.ProjectFactory()
+    a, b = (idea_create(project=project, author=project.host_user, text=t) for t in "AB")
+    users = [factories.UserFactory().pk for _ in range(4)]
+    jobs = [(user, outcome) for user in users for outcome in ["first", "second", "tie"]]
+    barrier, errors = threading.Barrier(len(jobs)), []
+
+    def submit(user_id: int, outcome: str) -> None:
+        try:
+            user = User.objects.get(pk=user_id)
+            barrier.wait(timeout=30)
+            comparison_record(
+                project=project, user=user, first_id=a.pk, second_id=b.pk, outcome=outcome
+            )
+        except Exception as exc:
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Comparison.objects.count() == 4
+    a.refresh_from_db()
+    assert a.appearances == 4
