@@ -15,7 +15,7 @@ commands:
                        analyse a Pol.is export folder, no database needed
   import-polis DIR --project SLUG
                        import a Pol.is export folder into a project
-  export DIR --project SLUG
+  export DIR --project SLUG [--overwrite]
                        write a public project's statements and votes as a Pol.is export
   manage ARGS…         any Django management command
 """

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +45,8 @@ class PolisConversation:
 
 def read_polis_export(*, directory: str | Path) -> PolisConversation:
     folder = Path(directory)
+    if folder.exists() and not folder.is_dir():
+        raise PolisFormatError(f"{folder}: not a folder (give the folder that holds comments.csv)")
     if not folder.is_dir():
         raise PolisFormatError(f"{folder}: no such folder")
     comments_path = folder / "comments.csv"
@@ -54,10 +58,10 @@ def read_polis_export(*, directory: str | Path) -> PolisConversation:
     wide_path = folder / "participants-votes.csv"
     polis_groups: dict[int, int] = {}
     if wide_path.is_file():
-        wide = _read_participants_votes(wide_path)
+        wide = _utf8(wide_path, _read_participants_votes)
         polis_groups = wide[1]
     if votes_path.is_file():
-        participants, statements, values, order = _read_votes(votes_path)
+        participants, statements, values, order = _utf8(votes_path, _read_votes)
     elif wide_path.is_file():
         participants, statements, values = wide[0]
         order = None
@@ -86,6 +90,16 @@ def read_polis_export(*, directory: str | Path) -> PolisConversation:
     )
 
 
+def _utf8(path: Path, read):
+    try:
+        return read(path)
+    except UnicodeDecodeError as error:
+        raise PolisFormatError(
+            f"{path}: not UTF-8 text (a byte that UTF-8 does not allow at position {error.start}; "
+            "save the file as UTF-8)"
+        ) from None
+
+
 @dataclass
 class _Comments:
     ids: list[int] = field(default_factory=list)
@@ -100,41 +114,59 @@ def _read_comments(path: Path) -> _Comments:
     # conversation has at most thousands of comments.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise PolisFormatError(f"{path}: the file is empty")
-        columns = _columns(path, header, required=("comment-id",))
-        mod_col = columns.get("moderated")
-        body_col = columns.get("comment-body")
-        time_col = columns.get("timestamp")
-        found = _Comments()
-        seen_at: dict[int, int] = {}
-        for line, row in enumerate(reader, start=2):
-            if not row:
-                continue
-            try:
-                cid = int(row[columns["comment-id"]])
-                mod = int(row[mod_col]) if mod_col is not None and row[mod_col] != "" else 0
-            except (ValueError, IndexError) as error:
-                raise PolisFormatError(f"{path}, line {line}: {error}") from None
-            if cid in seen_at:
-                raise PolisFormatError(
-                    f"{path}, line {line}: comment-id {cid} is already used on line "
-                    f"{seen_at[cid]}; each comment needs its own id"
-                )
-            seen_at[cid] = line
-            found.ids.append(cid)
-            found.moderated.append(mod)
-            if mod_col is not None and row[mod_col].strip() == "0":
-                found.unmoderated.add(cid)
-            if body_col is not None and body_col < len(row):
-                found.texts[cid] = row[body_col]
-            try:
-                if time_col is not None:
-                    found.times[cid] = int(row[time_col])
-            except (ValueError, IndexError):
-                pass  # a comment with no readable time has none
+        # Strict: a quote left open would otherwise swallow every later comment into one body.
+        reader = csv.reader(handle, strict=True)
+        try:
+            # (line where the row starts, row): a body may span several lines.
+            rows = []
+            line = 1
+            for row in reader:
+                rows.append((line, row))
+                line = reader.line_num + 1
+        except csv.Error as error:
+            raise PolisFormatError(
+                f"{path}, line {line}: {error} (is a quote left open?)"
+            ) from None
+    if not rows:
+        raise PolisFormatError(f"{path}: the file is empty")
+    header = rows[0][1]
+    columns = _columns(path, header, required=("comment-id",))
+    mod_col = columns.get("moderated")
+    body_col = columns.get("comment-body")
+    time_col = columns.get("timestamp")
+    # A row cut short must not lose its comment's text (nor become a comment without one).
+    needed = max(columns["comment-id"], *(c for c in (mod_col, body_col) if c is not None)) + 1
+    found = _Comments()
+    seen_at: dict[int, int] = {}
+    for line, row in rows[1:]:
+        if not row:
+            continue
+        if len(row) < needed:
+            raise PolisFormatError(
+                f"{path}, line {line}: {len(row)} field(s) where the header names {len(header)}"
+            )
+        try:
+            cid = int(row[columns["comment-id"]])
+            mod = int(row[mod_col]) if mod_col is not None and row[mod_col] != "" else 0
+        except ValueError as error:
+            raise PolisFormatError(f"{path}, line {line}: {error}") from None
+        if cid in seen_at:
+            raise PolisFormatError(
+                f"{path}, line {line}: comment-id {cid} is already used on line "
+                f"{seen_at[cid]}; each comment needs its own id"
+            )
+        seen_at[cid] = line
+        found.ids.append(cid)
+        found.moderated.append(mod)
+        if mod_col is not None and row[mod_col].strip() == "0":
+            found.unmoderated.add(cid)
+        if body_col is not None:
+            found.texts[cid] = row[body_col]
+        try:
+            if time_col is not None:
+                found.times[cid] = int(row[time_col])
+        except (ValueError, IndexError):
+            pass  # a comment with no readable time has none
     return found
 
 
@@ -149,12 +181,23 @@ def _read_votes(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndar
     if has_time:
         wanted.append(columns["timestamp"])
     try:
-        table = np.loadtxt(
-            path, delimiter=",", skiprows=1, usecols=wanted, dtype=np.int64, ndmin=2,
-            quotechar='"', encoding="utf-8-sig",
-        )  # fmt: skip
+        with warnings.catch_warnings():
+            # A header with no rows is a conversation with no votes yet, not a warning to print.
+            warnings.filterwarnings("ignore", "loadtxt: input contained no data")
+            table = np.loadtxt(
+                path, delimiter=",", skiprows=1, usecols=wanted, dtype=np.int64, ndmin=2,
+                quotechar='"', encoding="utf-8-sig",
+            )  # fmt: skip
+    except UnicodeDecodeError:
+        raise
     except ValueError as error:
-        raise PolisFormatError(f"{path}: {error}") from None
+        # numpy counts rows from 0 after the header; say it as a person counts them.
+        message = re.sub(
+            r"at row (\d+), column (\d+)",
+            lambda m: f"in row {int(m[1]) + 1} after the header, column {m[2]}",
+            str(error),
+        )
+        raise PolisFormatError(f"{path}: {message}") from None
     values = table[:, 2]
     if table.size and not np.isin(values, (-1, 0, 1)).all():
         raise PolisFormatError(f"{path}: votes must be 1, -1 or 0")
@@ -175,29 +218,66 @@ def _read_participants_votes(
     comment_cols = [i for i, name in enumerate(header) if name not in _PARTICIPANT_META]
     try:
         comment_ids = np.array([int(header[i]) for i in comment_cols], dtype=np.int64)
-    except ValueError:
-        raise PolisFormatError(f"{path}: unexpected column in header") from None
-    rows = [row for row in reader if row]
+    except (ValueError, OverflowError):
+        unexpected = next(h for h in (header[i] for i in comment_cols) if not _is_id(h))
+        raise PolisFormatError(
+            f"{path}: unexpected column {unexpected!r} in the header (after the participant "
+            "columns, each column is a comment id)"
+        ) from None
+    rows = []
     width = len(header)
-    grid = np.array([row + [""] * (width - len(row)) for row in rows], dtype=str).reshape(
-        len(rows), width
-    )
+    for row in reader:
+        if len(row) > width:
+            raise PolisFormatError(
+                f"{path}, line {reader.line_num}: {len(row)} fields where the header names {width}"
+            )
+        if row:
+            rows.append(row + [""] * (width - len(row)))
+    grid = np.array(rows, dtype=str).reshape(len(rows), width)
+    pids = _whole_numbers(path, "participant", grid[:, columns["participant"]])
+    unique, counts = np.unique(pids, return_counts=True)
+    if (counts > 1).any():
+        # One row per participant: which of two rows holds their votes cannot be told.
+        raise PolisFormatError(f"{path}: participant {unique[counts > 1][0]} has more than one row")
+    cells = grid[:, comment_cols]
+    seen = cells != ""
+    r, c = np.nonzero(seen)
     try:
-        pids = grid[:, columns["participant"]].astype(np.int64)
-        cells = grid[:, comment_cols]
-        seen = cells != ""
-        r, c = np.nonzero(seen)
-        values = cells[r, c].astype(np.float64).astype(np.int64)
-    except ValueError as error:
-        raise PolisFormatError(f"{path}: {error}") from None
+        numbers = cells[r, c].astype(np.float64)
+    except ValueError:
+        raise PolisFormatError(f"{path}: votes must be 1, -1 or 0") from None
     groups: dict[int, int] = {}
     if "group-id" in columns:
         gcol = grid[:, columns["group-id"]]
         has_group = gcol != ""
-        groups = dict(
-            zip(pids[has_group].tolist(), gcol[has_group].astype(np.int64).tolist(), strict=True)
-        )
+        group_ids = _whole_numbers(path, "group-id", gcol[has_group])
+        groups = dict(zip(pids[has_group].tolist(), group_ids.tolist(), strict=True))
+    if not np.isin(numbers, (-1, 0, 1)).all():
+        raise PolisFormatError(f"{path}: votes must be 1, -1 or 0")
+    values = numbers.astype(np.int64)
     return (pids[r], comment_ids[c], values), groups
+
+
+def _is_id(name: str) -> bool:
+    try:
+        np.int64(int(name))
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+def _whole_numbers(path: Path, column: str, cells: np.ndarray) -> np.ndarray:
+    try:
+        return cells.astype(np.int64)
+    except (ValueError, OverflowError):
+        for cell in cells.tolist():
+            try:
+                np.int64(int(cell))
+            except (ValueError, OverflowError):
+                raise PolisFormatError(
+                    f"{path}: {column} must be a whole number, not {cell!r}"
+                ) from None
+        raise PolisFormatError(f"{path}: {column} must hold whole numbers") from None
 
 
 def _columns(path: Path, header: list[str], *, required: tuple[str, ...]) -> dict[str, int]:

@@ -1,6 +1,8 @@
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Schema
+from pydantic import BeforeValidator
 
 
 class PhaseOut(Schema):
@@ -43,8 +45,15 @@ class StatementOut(Schema):
     my_vote: int | None = None
 
 
+def _not_a_boolean(value):
+    # Lax integers would take JSON true as agree (1) and false as pass (0): refuse both.
+    if isinstance(value, bool):
+        raise ValueError("a vote is 1 (agree), -1 (disagree) or 0 (pass), not true or false")
+    return value
+
+
 class VoteIn(Schema):
-    value: int
+    value: Annotated[int, BeforeValidator(_not_a_boolean)]
 
 
 class VoteOut(Schema):

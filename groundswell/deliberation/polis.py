@@ -25,6 +25,11 @@ from groundswell.deliberation.services import analysis_request
 from groundswell.projects.models import Project
 
 POLIS_FILES = ("comments.csv", "votes.csv", "participants-votes.csv")
+# Statement.polis_id is a PositiveIntegerField: what every database takes in one.
+POLIS_ID_MAX = 2**31 - 1
+ATTRIBUTION_FILE = "ATTRIBUTION.txt"
+CREDIT_START = "Statements and votes imported from "
+
 IMPORTED_PSEUDONYM = "Pol.is participant"
 
 
@@ -69,6 +74,17 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
     if Statement.objects.filter(project=project, polis_id__isnull=False).exists():
         raise PolisImportError("This project already holds an imported Pol.is conversation.")
 
+    out_of_range = sorted(i for i in texts if not 0 <= i <= POLIS_ID_MAX)
+    if out_of_range:
+        shown = ", ".join(str(i) for i in out_of_range[:10])
+        raise PolisImportError(
+            f"Comment ids must be whole numbers from 0 to {POLIS_ID_MAX}: {shown}."
+        )
+    # PostgreSQL cannot store a NUL character in text.
+    with_nul = sorted(i for i, t in texts.items() if "\x00" in t)
+    if with_nul:
+        shown = ", ".join(str(i) for i in with_nul[:10])
+        raise PolisImportError(f"Comments holding a NUL character: {shown}.")
     too_long = sorted(i for i, t in texts.items() if len(t.strip()) > IMPORTED_STATEMENT_MAX_LENGTH)
     if too_long:
         shown = ", ".join(str(i) for i in too_long[:10])
@@ -170,11 +186,27 @@ def _vote_times(
 
 
 def _credit(folder: Path) -> str:
-    """Where the conversation came from, from the summary.csv a Pol.is export carries."""
+    """Where the conversation came from, from the summary.csv a Pol.is export carries.
+
+    An export of ours has no summary.csv but carries the credit in ATTRIBUTION.txt: that
+    credit comes back with it, so that the source is still named after a second import.
+    """
+    if not (folder / "summary.csv").is_file():
+        try:
+            first_line = (folder / ATTRIBUTION_FILE).read_text(encoding="utf-8").split("\n")[0]
+        except (OSError, UnicodeDecodeError):
+            first_line = ""
+        first_line = " ".join(first_line.replace("\x00", "").split())
+        if first_line.startswith(CREDIT_START) and len(first_line) <= 1000:
+            return first_line
     summary: dict[str, str] = {}
     try:
         with (folder / "summary.csv").open(encoding="utf-8", newline="") as file:
-            summary = {row[0].strip(): row[1].strip() for row in csv.reader(file) if len(row) >= 2}
+            summary = {
+                row[0].strip(): row[1].replace("\x00", "").strip()
+                for row in csv.reader(file)
+                if len(row) >= 2
+            }
     except (OSError, UnicodeDecodeError, csv.Error):
         pass  # summary.csv is optional; the credit then names Pol.is alone
     topic = " ".join(summary.get("topic", "").split())[:300]
@@ -185,8 +217,7 @@ def _credit(folder: Path) -> str:
     if url:
         source += f" ({url})"
     return (
-        f"Statements and votes imported from {source}. Data gathered using the Polis software "
-        "(compdemocracy.org/polis)."
+        f"{CREDIT_START}{source}. Data gathered using the Polis software (compdemocracy.org/polis)."
     )
 
 
@@ -243,6 +274,15 @@ def polis_export(*, project: Project) -> dict[str, bytes]:
     def ms(moment) -> int:
         return round(moment.timestamp() * 1000)
 
+    def written(s: Statement) -> datetime:
+        # A protected statement keeps only its day; were its neighbours' exact times published,
+        # its place among them (comment ids follow the order of writing) would narrow its own
+        # time down to the minutes between them. So members' statements all travel with the
+        # day alone; imported comments keep the times Pol.is published.
+        if s.polis_id is not None:
+            return s.created_at
+        return timezone.localtime(s.created_at).replace(hour=0, minute=0, second=0, microsecond=0)
+
     comments = _csv(
         [
             "timestamp",
@@ -256,8 +296,8 @@ def polis_export(*, project: Project) -> dict[str, bytes]:
         ],
         (
             [
-                ms(s.created_at),
-                s.created_at.isoformat(),
+                ms(written(s)),
+                written(s).isoformat(),
                 comment_id[s.pk],
                 "",
                 tallies[s.pk][0],
@@ -303,7 +343,7 @@ def polis_export(*, project: Project) -> dict[str, bytes]:
     )
     if credit:
         # Whoever passes the data on keeps its credit with it (CC BY and the like require it).
-        files["ATTRIBUTION.txt"] = (
+        files[ATTRIBUTION_FILE] = (
             f"{credit}\nThe statements with comment ids from that conversation and their votes "
             "are shared under its licence: keep this attribution with them.\n"
         ).encode()

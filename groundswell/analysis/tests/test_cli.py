@@ -38,7 +38,21 @@ def test_plain_summary_without_json(polis_dir, capsys):
     assert "participants" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("setup", ["missing", "no_votes", "bad_columns"])
+WIDE = "participant,group-id,n-comments,n-votes,n-agree,n-disagree,1\n"
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        "missing",
+        "no_votes",
+        "bad_columns",
+        "wide_vote_2",
+        "wide_group_word",
+        "wide_long_row",
+        "votes_not_utf8",
+    ],
+)
 def test_bad_input_exits_2_with_a_message(tmp_path, capsys, setup):
     folder = tmp_path / "export"
     if setup != "missing":
@@ -46,11 +60,22 @@ def test_bad_input_exits_2_with_a_message(tmp_path, capsys, setup):
         (folder / "comments.csv").write_text("comment-id,moderated\n1,1\n")
     if setup == "bad_columns":
         (folder / "votes.csv").write_text("voter,comment,vote\n1,1,1\n")
+    wide = {
+        "wide_vote_2": WIDE + "0,,0,1,1,0,2\n",
+        "wide_group_word": WIDE + "0,one,0,1,1,0,1\n",
+        "wide_long_row": WIDE + "0,,0,1,1,0,1,1,1\n",
+    }
+    if setup in wide:
+        (folder / "participants-votes.csv").write_text(wide[setup])
+    if setup == "votes_not_utf8":
+        (folder / "votes.csv").write_bytes(b"comment-id,voter-id,vote\n1,1,1 \xe9\n")
     assert main(["--polis", str(folder), "--json"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith("groundswell analyse: ")
     assert "Traceback" not in captured.err
+    if setup == "votes_not_utf8":
+        assert "votes.csv: not UTF-8 text" in captured.err
 
 
 def test_usage_error_exits_2(capsys):

@@ -1,5 +1,6 @@
 import csv
 import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +100,57 @@ def test_real_export_reads_consistently(polis_dir):
             },
             "line 5: comment-id 2 is already used on line 4",
         ),
+        (
+            {
+                # The quote left open would swallow comment 2 into comment 1's body.
+                "comments.csv": 'comment-id,moderated,comment-body\n0,1,a\n1,1,"b\n2,1,c\n',
+                "votes.csv": "comment-id,voter-id,vote\n0,0,1\n",
+            },
+            "line 3: unexpected end of data",
+        ),
+        (
+            {
+                "comments.csv": "comment-id,moderated,comment-body\n0,1,a\n1\n",
+                "votes.csv": "comment-id,voter-id,vote\n0,0,1\n",
+            },
+            "line 3: 1 field",
+        ),
+        (
+            {"comments.csv": COMMENTS, "participants-votes.csv": "participant,0\n5,2\n"},
+            "votes must be 1, -1 or 0",
+        ),
+        (
+            # Not rounded down to a pass.
+            {"comments.csv": COMMENTS, "participants-votes.csv": "participant,0\n5,0.5\n"},
+            "votes must be 1, -1 or 0",
+        ),
+        (
+            {"comments.csv": COMMENTS, "participants-votes.csv": "participant,group-id,0\n5,a,1\n"},
+            "group-id must be a whole number, not 'a'",
+        ),
+        (
+            {"comments.csv": COMMENTS, "participants-votes.csv": "participant,0\n5,1,1\n"},
+            "line 2: 3 fields where the header names 2",
+        ),
+        (
+            {"comments.csv": COMMENTS, "participants-votes.csv": "participant,0,notes\n5,1,x\n"},
+            "unexpected column 'notes' in the header",
+        ),
+        (
+            {
+                "comments.csv": COMMENTS,
+                "participants-votes.csv": "participant,99999999999999999999\n5,1\n",
+            },
+            "unexpected column '99999999999999999999' in the header",
+        ),
+        (
+            {"comments.csv": COMMENTS, "participants-votes.csv": "participant,0\n5,1\n5,-1\n"},
+            "participant 5 has more than one row",
+        ),
+        (
+            {"comments.csv": COMMENTS, "votes.csv": "comment-id,voter-id,vote\n0,5,1\n0,6,\n"},
+            "in row 2 after the header, column 3",
+        ),
     ],
 )
 def test_bad_folders_explain_themselves(tmp_path, files, message):
@@ -112,6 +164,12 @@ def test_missing_folder(tmp_path):
         read_polis_export(directory=tmp_path / "nope")
 
 
+def test_a_file_given_for_the_folder_is_named_as_such(tmp_path):
+    (tmp_path / "comments.csv").write_text(COMMENTS)
+    with pytest.raises(PolisFormatError, match=r"comments\.csv: not a folder"):
+        read_polis_export(directory=tmp_path / "comments.csv")
+
+
 def test_copy_of_real_folder_without_votes_csv_uses_the_wide_file(tmp_path, polis_dir):
     folder = tmp_path / "copy"
     folder.mkdir()
@@ -120,3 +178,21 @@ def test_copy_of_real_folder_without_votes_csv_uses_the_wide_file(tmp_path, poli
     wide = read_polis_export(directory=folder)
     full = read_polis_export(directory=polis_dir)
     assert wide.votes.n_votes == full.votes.n_votes
+
+
+def test_a_comment_spanning_lines_is_numbered_by_the_line_it_starts_on(tmp_path):
+    comments = 'comment-id,moderated,comment-body\n0,1,"two\nlines"\n0,1,again\n'
+    votes = "comment-id,voter-id,vote\n0,0,1\n"
+    folder = _write(tmp_path / "conv", {"comments.csv": comments, "votes.csv": votes})
+    with pytest.raises(PolisFormatError, match="line 4: comment-id 0 is already used on line 2"):
+        read_polis_export(directory=folder)
+
+
+def test_a_vote_file_with_only_its_header_reads_quietly(tmp_path):
+    votes = "timestamp,datetime,comment-id,voter-id,vote\n"
+    folder = _write(tmp_path / "conv", {"comments.csv": COMMENTS, "votes.csv": votes})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        conversation = read_polis_export(directory=folder)
+    assert conversation.votes.n_votes == 0
+    assert conversation.votes.statement_ids.tolist() == [0, 1, 2]

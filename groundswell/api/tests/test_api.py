@@ -52,7 +52,15 @@ def test_private_projects_are_404_json(client, private_project):
 
 @pytest.mark.parametrize(
     ("payload", "status"),
-    [({"value": 1}, 200), ({"value": 5}, 400), ({"value": "lots"}, 422), ({}, 422)],
+    [
+        ({"value": 1}, 200),
+        ({"value": 5}, 400),
+        ({"value": "lots"}, 422),
+        ({}, 422),
+        # Not agree and pass: a client meaning yes / no would record something else.
+        ({"value": True}, 422),
+        ({"value": False}, 422),
+    ],
 )
 def test_vote_through_the_api(client, project, host_admin, practitioner, payload, status):
     statement = statement_create(project=project, author=host_admin, text="Pay travel time")

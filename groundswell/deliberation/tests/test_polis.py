@@ -158,6 +158,26 @@ BREAKAGES = {
     "words for votes": ("votes.csv", "timestamp,datetime,comment-id,voter-id,vote\n3,x,0,5,yes\n"),
     "missing comment ids": ("comments.csv", "timestamp,comment-body\n1,Hello\n"),
     "not UTF-8": ("comments.csv", b"comment-id,comment-body\n0,caf\xe9 \xff\n"),
+    # A statement's polis_id is a positive 32-bit integer on every database.
+    "negative comment id": (
+        "comments.csv",
+        "comment-id,moderated,comment-body\n0,1,a\n1,1,b\n-1,1,c\n",
+    ),
+    "comment id too big to store": (
+        "comments.csv",
+        "comment-id,moderated,comment-body\n0,1,a\n1,1,b\n2147483648,1,c\n",
+    ),
+    # PostgreSQL stores no NUL in text; SQLite would, and the export would carry it on.
+    "NUL in a comment": ("comments.csv", "comment-id,moderated,comment-body\n0,1,a\x00b\n1,1,b\n"),
+    # Left open, the quote would swallow comment 2 into comment 1 and lose it.
+    "quote left open": (
+        "comments.csv",
+        'comment-id,moderated,comment-body\n0,1,a\n1,1,"b\n2,1,c\n',
+    ),
+    # Comment 2 has no text and no votes: it would be left out without a word.
+    "a row cut short": ("comments.csv", "comment-id,moderated,comment-body\n0,1,a\n1,1,b\n2,1\n"),
+    "bad vote in the wide file": ("participants-votes.csv", "participant,0,1\n5,2,\n"),
+    "word for a group": ("participants-votes.csv", "participant,group-id,0,1\n5,one,1,\n"),
 }
 
 
@@ -186,6 +206,27 @@ def test_missing_folder_and_second_import_are_refused(folder, db, tmp_path):
     assert Vote.objects.count() == 2
 
 
+def test_a_second_import_of_an_export_keeps_the_original_credit(tmp_path, db):
+    first = factories.ProjectFactory()
+    polis_import(project=first, directory=DATA / "london.youth.policing")
+    for file_name, content in polis_export(project=first).items():
+        (tmp_path / file_name).write_bytes(content)
+    second = factories.ProjectFactory()
+    polis_import(project=second, directory=tmp_path)
+    credit = polis_export(project=second)["ATTRIBUTION.txt"].decode()
+    assert credit == polis_export(project=first)["ATTRIBUTION.txt"].decode()
+    assert "(https://pol.is/9xxwa9jpkm)" in credit
+
+
+def test_an_attribution_file_that_is_not_a_credit_is_not_taken_for_one(folder, db):
+    (folder / "ATTRIBUTION.txt").write_text("Anything at all\n")
+    project = factories.ProjectFactory()
+    polis_import(project=project, directory=folder)
+    credit = polis_export(project=project)["ATTRIBUTION.txt"].decode()
+    assert credit.startswith("Statements and votes imported from the Pol.is conversation. ")
+    assert "Anything" not in credit
+
+
 def test_export_command_refuses_private_projects(private_project, tmp_path):
     with pytest.raises(CommandError, match="public"):
         call_command("export_polis", str(tmp_path), project=private_project.slug)
@@ -204,6 +245,28 @@ def test_export_gives_members_fresh_numbers(project, host_admin, practitioner, t
     exported = read_polis_export(directory=folder)
     ids = set(np.asarray(exported.votes.participant_ids).tolist())
     assert ids == {5, 6, 7}  # Pol.is ids kept; the member is numbered after them
+
+
+def test_export_does_not_place_a_protected_statement_between_exact_times(
+    project, host_admin, practitioner
+):
+    from groundswell.contributions.models import Attribution
+    from groundswell.deliberation.services import statement_create
+
+    statement_create(project=project, author=host_admin, text="Written just before")
+    hidden = statement_create(
+        project=project, author=practitioner, text="Mine", attribution=Attribution.PROTECTED
+    )
+    statement_create(project=project, author=host_admin, text="Written just after")
+    rows = list(csv.DictReader(io.StringIO(polis_export(project=project)["comments.csv"].decode())))
+    # Comment ids follow the order of writing: exact times on either side would tell within
+    # minutes when the protected statement was written. Every member's statement has its day.
+    day = hidden.created_at
+    assert [(r["comment-body"], r["timestamp"]) for r in rows] == [
+        (text, str(round(day.timestamp() * 1000)))
+        for text in ["Written just before", "Mine", "Written just after"]
+    ]
+    assert {r["datetime"] for r in rows} == {day.isoformat()}
 
 
 def test_the_shared_conversations_are_all_here():
@@ -247,6 +310,21 @@ def test_the_import_summary_counts_the_participants(folder, db):
     out = io.StringIO()
     call_command("import_polis", str(folder), project=factories.ProjectFactory().slug, stdout=out)
     assert "Imported 2 statements and 1 vote from 1 participant into" in out.getvalue()
+
+
+def test_export_command_does_not_overwrite_the_folder_it_was_imported_from(tmp_path, db):
+    source = tmp_path / "conversation"
+    shutil.copytree(DATA / "london.youth.policing", source)
+    original = {p.name: p.read_bytes() for p in source.iterdir()}
+    project = factories.ProjectFactory()
+    polis_import(project=project, directory=source)
+    with pytest.raises(CommandError, match=r"already holds comments\.csv, participants-votes\.csv"):
+        call_command("export_polis", str(source), project=project.slug)
+    assert {p.name: p.read_bytes() for p in source.iterdir()} == original
+
+    call_command("export_polis", str(source), project=project.slug, overwrite=True)
+    assert (source / "ATTRIBUTION.txt").is_file()
+    assert (source / "comments.csv").read_bytes() != original["comments.csv"]
 
 
 @pytest.mark.parametrize("where", ["a file", "under a file"])

@@ -12,8 +12,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory")
         parser.add_argument("--project", required=True, help="slug of the project")
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="replace the files of an earlier export in the folder",
+        )
 
-    def handle(self, *args, directory, project, **options):
+    def handle(self, *args, directory, project, overwrite=False, **options):
         source = Project.objects.filter(slug=project).first()
         if source is None:
             raise CommandError(f"No project with the slug {project!r}.")
@@ -21,6 +26,14 @@ class Command(BaseCommand):
             raise CommandError("Only public projects publish their data.")
         folder = Path(directory)
         files = polis_export(project=source)
+        # The folder may be the very Pol.is export the project was imported from: its files are
+        # the original data, and are not silently replaced.
+        present = sorted(name for name in files if (folder / name).exists())
+        if present and not overwrite:
+            raise CommandError(
+                f"{folder} already holds {', '.join(present)}; nothing was written. Choose a "
+                "new folder, or pass --overwrite to replace them."
+            )
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for name, content in files.items():
