@@ -1,5 +1,6 @@
 """Between the database and groundswell.analysis: build the inputs, store the result as JSON."""
 
+import logging
 import time
 from collections import Counter, OrderedDict
 
@@ -18,6 +19,8 @@ from groundswell.deliberation.models import (
     Vote,
 )
 from groundswell.deliberation.models import Comparison as ComparisonRow
+
+logger = logging.getLogger(__name__)
 
 MAP_POINTS = 1500  # participants drawn on the opinion map; the rest are summarised per group
 
@@ -227,7 +230,16 @@ def analysis_recompute(*, project_id: int) -> AnalysisSnapshot:
     """Recompute a project's results and store them; what the background task runs."""
     # Clear the flag first: votes that arrive while we compute queue a fresh run.
     AnalysisSnapshot.objects.filter(project_id=project_id).update(pending=False)
-    snapshot = compute_snapshot(project_id=project_id)
+    try:
+        snapshot = compute_snapshot(project_id=project_id)
+    except Exception:
+        # The last results stay up; the page says they are out of date, and the next vote
+        # queues another try. The task is still marked failed, with the traceback in the log.
+        logger.exception("The analysis of project %s failed", project_id)
+        AnalysisSnapshot.objects.update_or_create(
+            project_id=project_id, defaults={"failed_at": timezone.now()}
+        )
+        raise
     stored, _ = AnalysisSnapshot.objects.update_or_create(
         project_id=project_id,
         defaults={
@@ -235,6 +247,7 @@ def analysis_recompute(*, project_id: int) -> AnalysisSnapshot:
             "computed_at": timezone.now(),
             "seconds": snapshot["seconds"],
             "votes_seen": snapshot["votes_all"],
+            "failed_at": None,
         },
     )
     return stored

@@ -191,6 +191,8 @@ class AnalysisSnapshot(models.Model):
     votes_seen = models.PositiveIntegerField(default=0)
     # Set when votes arrive and a recompute is queued; cleared when the task starts.
     pending = models.BooleanField(default=False)
+    # When the latest recompute failed; cleared by the next one that succeeds.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Analysis of {self.project}"

@@ -553,3 +553,41 @@ def test_an_idea_taken_out_while_its_pair_is_on_screen_is_explained_and_not_reco
     same = client.post(url, {"first": a.pk, "second": a.pk, "outcome": "tie"}, follow=True)
     assert "Choose between two different ideas." in same.content.decode()
     assert not Comparison.objects.exists()
+
+
+def test_a_failed_analysis_is_said_and_the_last_results_stay_up(
+    client, project, seeded, practitioner, host_admin, monkeypatch, caplog
+):
+    from groundswell.deliberation import analysis
+
+    url = f"/projects/{project.slug}/results/"
+
+    def broken(**kwargs):
+        raise RuntimeError("internal detail")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(analysis, "compute_snapshot", broken)
+        with pytest.raises(RuntimeError):
+            analysis.analysis_recompute(project_id=project.pk)
+    page = client.get(url).content.decode()
+    assert "The analysis of the votes failed" in page
+    assert "No results yet" not in page  # it is not waiting for votes
+    assert "internal detail" not in page
+    assert f"The analysis of project {project.pk} failed" in caplog.text
+
+    services.vote_cast(statement=seeded[0], user=practitioner, value=1)
+    analysis.analysis_recompute(project_id=project.pk)
+    assert AnalysisSnapshot.objects.get(project=project).failed_at is None
+    page = client.get(url).content.decode()
+    assert "failed" not in page and "Computed" in page
+
+    with monkeypatch.context() as patch:
+        patch.setattr(analysis, "compute_snapshot", broken)
+        with pytest.raises(RuntimeError):
+            analysis.analysis_recompute(project_id=project.pk)
+    page = client.get(url).content.decode()
+    assert "updating them with later votes failed" in page
+    assert "Computed" in page  # the last results are still shown
+    assert "administrators" not in page
+    client.force_login(host_admin)
+    assert "tell the site's administrators" in client.get(url).content.decode()
