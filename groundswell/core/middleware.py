@@ -86,11 +86,13 @@ def _is_utf8(raw: bytes) -> bool:
 
 
 class HtmxLoginRedirectMiddleware:
-    """Send an htmx request whose session has ended to the log-in page as a whole page.
+    """Send a request whose session has ended to log in, then back to the page it came from.
 
-    htmx follows a redirect itself and would swap the log-in page into the fragment it was
-    updating (the vote card); and the `next` it carries is the URL the fragment posted to, which
-    only takes POST. Instead: `HX-Redirect` to log in, then back to the page the person was on.
+    `login_required` sends the URL asked for as `next`; for a form's POST (a vote, a new
+    statement) that URL only takes POST, and after logging in the member would land on an empty
+    405. Instead `next` is the page the form was on: its Referer, or htmx's `HX-Current-URL`.
+    And htmx follows a redirect itself and would swap the log-in page into the fragment it was
+    updating (the vote card): it gets `HX-Redirect`, so that the log-in page is a whole page.
     """
 
     def __init__(self, get_response):
@@ -98,14 +100,17 @@ class HtmxLoginRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.headers.get("HX-Request") != "true" or response.status_code != 302:
+        htmx = request.headers.get("HX-Request") == "true"
+        if response.status_code != 302 or not (htmx or request.method == "POST"):
             return response
         login = resolve_url(settings.LOGIN_URL)
         location = response.get("Location", "")
         if urlsplit(location).path != login:
             return response
+        if not htmx and QueryDict(urlsplit(location).query).get("next") != request.get_full_path():
+            return response  # a view's own choice of where to go after logging in
         target = location
-        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        page = urlsplit(request.headers.get("HX-Current-URL" if htmx else "Referer", ""))
         # Only a page of this site, by its path: never a way to send someone elsewhere.
         if (
             page.netloc == request.get_host()
@@ -115,6 +120,9 @@ class HtmxLoginRedirectMiddleware:
             query = QueryDict(mutable=True)
             query["next"] = f"{page.path}?{page.query}" if page.query else page.path
             target = f"{login}?{query.urlencode(safe='/')}"
+        if not htmx:
+            response["Location"] = target
+            return response
         redirect = HttpResponse(status=200)
         redirect["HX-Redirect"] = target
         return redirect

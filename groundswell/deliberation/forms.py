@@ -15,8 +15,17 @@ def _visible(text: str) -> str:
     return text
 
 
+class StatementTextField(forms.CharField):
+    """Counted as it is saved: statement_create turns each run of spaces and line breaks into one
+    space. A browser counts a line break as one character towards `maxlength` but sends it as
+    two (CR LF), so counting what was sent refuses a statement the page let the member type."""
+
+    def to_python(self, value) -> str:
+        return " ".join(super().to_python(value).split())
+
+
 class StatementForm(forms.Form):
-    text = forms.CharField(
+    text = StatementTextField(
         max_length=280,
         label="Your statement",
         help_text="One short point others can agree or disagree with (up to 280 characters).",

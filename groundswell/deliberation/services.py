@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from groundswell.contributions.authorship import is_protected_author
 from groundswell.contributions.models import Attribution
 from groundswell.contributions.services import attribute, attributed_save
 from groundswell.deliberation.models import (
@@ -81,8 +82,13 @@ def statement_create(
         raise ValidationError(
             {"text": f"Keep a statement to {STATEMENT_MAX_LENGTH} characters or fewer."}
         )
-    if Statement.objects.filter(project=project, text__iexact=text).exists():
-        # Most often the same form sent twice; Pol.is refuses a repeated comment too.
+    existing = Statement.objects.filter(project=project, text__iexact=text).first()
+    if existing is not None:
+        # Most often the same form sent twice (the second answer is the one on the screen): its
+        # author is told the statement is theirs, not left thinking it was not added. Pol.is
+        # refuses a repeated comment too.
+        if _wrote(existing, author=author, object_kind="statement"):
+            raise ValidationError({"text": "You have already added that statement."})
         raise ValidationError({"text": "That statement is already in this project."})
     statement = Statement(
         project=project,
@@ -96,6 +102,12 @@ def statement_create(
     statement.full_clean()
     attributed_save(statement, author=author, project=project, object_kind="statement")
     return statement
+
+
+def _wrote(item, *, author, object_kind: str) -> bool:
+    if item.is_protected:
+        return is_protected_author(object_kind=object_kind, object_id=item.pk, user=author)
+    return item.author_id == author.pk
 
 
 def statement_moderate(*, statement: Statement, by, accept: bool) -> Statement:

@@ -3,10 +3,11 @@ import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
@@ -27,7 +28,7 @@ from groundswell.deliberation.models import MIN_PERSPECTIVE_VOTERS, IdeaStatus, 
 from groundswell.deliberation.opinion_map import opinion_map
 from groundswell.deliberation.polis import polis_export
 from groundswell.people.perspectives import Role
-from groundswell.projects.permissions import Action, project_get_for_user
+from groundswell.projects.permissions import Action, can, project_get_for_user
 from groundswell.projects.selectors import project_participation
 from groundswell.projects.views import project_page_context
 
@@ -58,9 +59,24 @@ def _vote_context(request, project, *, statement_form=None) -> dict:
     }
 
 
+def _project_for_statements(*, slug: str, user):
+    """The project, for voting and adding statements: members while its phase takes them, and
+    its hosts at any time, to seed statements before voting opens (statement_create lets them)."""
+    try:
+        return project_get_for_user(slug=slug, user=user, action=Action.CONTRIBUTE)
+    except PermissionDenied as refused:
+        try:
+            return project_get_for_user(slug=slug, user=user, action=Action.EDIT)
+        except PermissionDenied:
+            raise refused from None
+
+
 @login_required
+# htmx swaps each vote in place: a copy of the page kept by the browser still shows the first
+# statement and count, and the back button would bring that back as if no vote had been cast.
+@never_cache
 def vote(request, slug: str):
-    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    project = _project_for_statements(slug=slug, user=request.user)
     return render(request, "deliberation/vote.html", _vote_context(request, project))
 
 
@@ -102,7 +118,7 @@ def _statements_url(*, slug: str, page: str | None, pk: int) -> str:
 @require_POST
 @rate_limit("post")
 def statement_add(request, slug: str):
-    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    project = _project_for_statements(slug=slug, user=request.user)
     form = StatementForm(request.POST)
     if form.is_valid():
         try:
@@ -112,12 +128,13 @@ def statement_add(request, slug: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                "Thank you. Your statement will appear once a host has approved it."
-                if statement.status == "pending"
-                else "Thank you. Your statement is now open for votes.",
-            )
+            if statement.status == "pending":
+                done = "Thank you. Your statement will appear once a host has approved it."
+            elif can(user=request.user, action=Action.CONTRIBUTE, project=project):
+                done = "Thank you. Your statement is now open for votes."
+            else:  # a host seeding statements before voting opens
+                done = "Statement added. People can vote on it once voting opens."
+            messages.success(request, done)
             return redirect("deliberation:vote", slug=slug)
     context = _vote_context(request, project, statement_form=form)
     return render(request, "deliberation/vote.html", context, status=400)

@@ -32,6 +32,8 @@ class ItemType:
     pending_status: ClassVar[str | None] = None
     # Statuses nobody moderates: withdrawn by the author, or rejected by the statement queue.
     closed_statuses: ClassVar[set[str]] = set()
+    # Whether its author can edit or withdraw it, so that asking them to change it means something.
+    editable: ClassVar[bool] = True
 
     def in_project(self, project_id: int):
         raise NotImplementedError
@@ -151,7 +153,10 @@ class CommentType(ItemType):
 
 
 class _DeliberationItemType(ItemType):
-    """Statements and pairwise ideas: a short text in the project, part of the results."""
+    """Statements and pairwise ideas: a short text in the project, part of the results. Their
+    authors cannot edit or withdraw them (others have voted on the words)."""
+
+    editable = False
 
     def in_project(self, project_id):
         return self.model.objects.filter(project_id=project_id).select_related("project")

@@ -47,7 +47,10 @@ def flag_create(
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": f"Keep it to {NOTE_MAX} characters (it has {len(note)})."})
     if item_type.is_author(item, by):
-        raise ValidationError("You wrote this, so you cannot report it. You can withdraw it.")
+        raise ValidationError(
+            "You wrote this, so you cannot report it."
+            + (" You can withdraw it." if item_type.editable else "")
+        )
     open_flags = Flag.objects.filter(
         item_kind=item_type.kind, item_id=item.pk, flagger=by, decision__isnull=True
     )
@@ -72,8 +75,13 @@ def flag_create(
 def outcomes_for(*, item_type: ItemType, item) -> list[str]:
     """What a host may decide: approve or not for an item waiting for them; otherwise the rest."""
     if item_type.is_pending(item):
-        return [Outcome.APPROVE, Outcome.EDIT_REQUEST, Outcome.REMOVE]
-    return [Outcome.KEEP, Outcome.HIDE, Outcome.EDIT_REQUEST, Outcome.REMOVE]
+        outcomes = [Outcome.APPROVE, Outcome.EDIT_REQUEST, Outcome.REMOVE]
+    else:
+        outcomes = [Outcome.KEEP, Outcome.HIDE, Outcome.EDIT_REQUEST, Outcome.REMOVE]
+    if not item_type.editable:
+        # Its author could do nothing about a request to change it.
+        outcomes.remove(Outcome.EDIT_REQUEST)
+    return outcomes
 
 
 def _status_after(*, item_type: ItemType, item, outcome: str) -> str:

@@ -164,6 +164,26 @@ def test_after_an_htmx_vote_the_focus_moves_to_the_next_statement(
     expect(page.locator("#vote-card [role=status]")).to_be_focused(timeout=SWAP_WAIT)
 
 
+def test_back_to_the_vote_page_after_htmx_votes_shows_the_next_statement(
+    new_context, deliberating, practitioner
+):
+    """htmx changed the page in place: coming back to it must not bring the first statement and
+    count back from the browser's cache, as if the votes had been lost."""
+    project, _ = deliberating
+    page = new_context().new_page()
+    log_in(page, practitioner)
+    page.goto(f"/projects/{project.slug}/vote/")
+    htmx_settled(page)
+    page.get_by_role("button", name="Agree", exact=True).click()
+    expect(page.locator("#vote-card")).to_contain_text("2 statements left", timeout=SWAP_WAIT)
+    htmx_settled(page)
+    page.get_by_role("link", name="All statements and your votes").click()
+    expect(page.get_by_role("heading", name="Statements", exact=True)).to_be_visible()
+    page.go_back()
+    expect(page.locator("#vote-card")).to_contain_text("2 statements left")
+    expect(page.locator("#vote-card blockquote")).to_contain_text(STATEMENTS[1])
+
+
 def test_an_htmx_vote_refused_because_the_phase_ended_says_why(
     new_context, deliberating, practitioner
 ):
@@ -177,6 +197,30 @@ def test_an_htmx_vote_refused_because_the_phase_ended_says_why(
     expect(page.get_by_role("heading", name="You cannot do that here")).to_be_visible()
     expect(page.locator("main")).to_contain_text("not taking that at its current phase")
     assert page.locator("main").count() == 1
+
+
+def test_an_htmx_vote_refused_by_the_csrf_check_says_what_to_do(
+    new_context, deliberating, practitioner, assert_accessible
+):
+    """The page's form token is out of date (they logged in again in another tab, or the cookie
+    went): the click must not blank the page."""
+    project, _ = deliberating
+    context = new_context()
+    page = context.new_page()
+    log_in(page, practitioner)
+    page.goto(f"/projects/{project.slug}/vote/")
+    htmx_settled(page)
+    context.clear_cookies(name=settings.CSRF_COOKIE_NAME)
+    page.get_by_role("button", name="Agree", exact=True).click()
+    expect(page.get_by_role("heading", name="Please try again")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Nothing was saved")
+    assert page.locator("main").count() == 1
+    assert_accessible(page, "vote refused by the CSRF check")
+    # Reloading, as the page says, gives a working vote again.
+    page.reload()
+    htmx_settled(page)
+    page.get_by_role("button", name="Agree", exact=True).click()
+    expect(page.locator("#vote-card")).to_contain_text("2 statements left", timeout=SWAP_WAIT)
 
 
 def test_an_htmx_vote_after_the_session_ended_goes_to_log_in_and_back(

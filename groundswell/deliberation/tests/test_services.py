@@ -34,6 +34,26 @@ def test_pre_moderation_holds_participant_statements_until_a_host_accepts(
     assert statement in selectors.statements_for_voting(project=project, user=outsider)
 
 
+@pytest.mark.parametrize("attribution", ["named", "protected"])
+def test_a_statement_sent_twice_tells_its_author_it_is_already_theirs(
+    project, practitioner, outsider, attribution
+):
+    """A double submit: the second answer is the one on the screen, and must not read as if the
+    statement was not added. Anyone else learns only that it is in the project."""
+    first = services.statement_create(
+        project=project, author=practitioner, text="Pay travel time", attribution=attribution
+    )
+    with pytest.raises(ValidationError) as again:
+        services.statement_create(
+            project=project, author=practitioner, text="pay  travel time", attribution=attribution
+        )
+    assert again.value.message_dict["text"] == ["You have already added that statement."]
+    with pytest.raises(ValidationError) as other:
+        services.statement_create(project=project, author=outsider, text="Pay travel time")
+    assert other.value.message_dict["text"] == ["That statement is already in this project."]
+    assert list(project.statements.all()) == [first]
+
+
 def test_a_vote_can_be_changed_and_stays_one_row(project, statements, practitioner):
     statement = statements[0]
     services.vote_cast(statement=statement, user=practitioner, value=1)

@@ -6,6 +6,7 @@ import pytest
 
 from groundswell.deliberation import services
 from groundswell.deliberation.models import AnalysisSnapshot, Vote
+from groundswell.testing import factories
 
 
 @pytest.fixture
@@ -37,6 +38,14 @@ def test_htmx_vote_returns_the_next_card_only(client, project, seeded, practitio
     assert response.status_code == 200
     assert body.lstrip().startswith('<div id="vote-card"')
     assert "Point 1" in body and "<html" not in body
+
+
+def test_the_vote_page_is_not_kept_by_the_browser(client, project, seeded, practitioner):
+    """htmx votes change the page in place; the back button must fetch it again, not show a
+    kept copy with statements already voted on."""
+    client.force_login(practitioner)
+    response = client.get(f"/projects/{project.slug}/vote/")
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_changing_a_vote_from_the_statement_list(client, project, seeded, practitioner):
@@ -83,6 +92,27 @@ def test_statement_form_errors_are_shown_and_nothing_saved(client, project, prac
     assert response.status_code == 400
     assert "There is a problem" in response.content.decode()
     assert not project.statements.exists()
+
+
+def test_a_statement_with_a_line_break_is_counted_as_the_page_counted_it(
+    client, project, practitioner
+):
+    """The textarea's maxlength counts a line break as one character; the browser sends it as
+    CR LF. A statement the page let the member type in full must not be refused as too long."""
+    client.force_login(practitioner)
+    text = "a" * 139 + "\r\n" + "b" * 140  # 280 in the browser, 281 as sent
+    response = client.post(
+        f"/projects/{project.slug}/statements/new/", {"text": text, "attribution": "named"}
+    )
+    assert response.status_code == 302
+    assert project.statements.get().text == "a" * 139 + " " + "b" * 140
+    # One character more is still too long, and says so.
+    response = client.post(
+        f"/projects/{project.slug}/statements/new/",
+        {"text": "c" * 140 + "\r\n" + "d" * 140, "attribution": "named"},
+    )
+    assert response.status_code == 400
+    assert "at most 280 characters (it has 281)" in response.content.decode()
 
 
 def test_results_page_before_and_after_analysis(client, project, seeded):
@@ -270,6 +300,39 @@ def test_the_statement_list_tells_visitors_how_to_vote_and_when_voting_is_closed
     assert "Vote one at a time" not in page
 
 
+def test_hosts_seed_statements_before_voting_opens(
+    client, project, seeded, host_admin, practitioner
+):
+    """statement_create lets hosts add statements in any phase; the pages must let them too."""
+    project.phases.all().delete()  # voting has not opened yet
+    client.force_login(host_admin)
+    assert "Add statements" in client.get(f"/projects/{project.slug}/statements/").content.decode()
+    page = client.get(f"/projects/{project.slug}/vote/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Voting is closed in this project's current phase." in body
+    assert 'id="add-statement"' in body and 'id="vote-card"' not in body
+    response = client.post(
+        f"/projects/{project.slug}/statements/new/", {"text": "A seed", "attribution": "named"}
+    )
+    assert response.status_code == 302
+    assert project.statements.get(text="A seed").is_seed
+    assert "once voting opens" in client.get(response.url).content.decode()
+    # Errors are shown on the same page, still without vote buttons.
+    response = client.post(
+        f"/projects/{project.slug}/statements/new/", {"text": "", "attribution": "named"}
+    )
+    assert response.status_code == 400 and 'id="vote-card"' not in response.content.decode()
+
+    # Participants still wait for the phase, and are told why.
+    client.force_login(practitioner)
+    for method, url in [("get", "vote/"), ("post", "statements/new/")]:
+        refused = getattr(client, method)(f"/projects/{project.slug}/{url}", {"text": "Mine"})
+        assert refused.status_code == 403
+        assert "not taking that at its current phase" in refused.content.decode()
+    assert not project.statements.filter(text="Mine").exists()
+
+
 def test_an_htmx_vote_after_the_session_ended_sends_the_whole_page_to_log_in(
     client, project, seeded
 ):
@@ -287,6 +350,41 @@ def test_an_htmx_vote_after_the_session_ended_sends_the_whole_page_to_log_in(
 
     plain = client.post(f"/projects/{project.slug}/vote/{seeded[0].pk}/", {"value": "1"})
     assert plain.status_code == 302 and plain.url.startswith("/accounts/login/?next=")
+
+
+@pytest.mark.parametrize(
+    ("form", "page"),
+    [("vote/{pk}/", "statements/?page=2"), ("statements/new/", "vote/")],
+)
+def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_log_in(
+    client, project, seeded, practitioner, form, page
+):
+    """Without JavaScript: `next` is the page the form was on, not the URL it posts to, which
+    only takes POST and would greet the member with an empty 405 once logged in."""
+    page_url = f"/projects/{project.slug}/{page}"
+    response = client.post(
+        f"/projects/{project.slug}/{form.format(pk=seeded[0].pk)}",
+        {"value": "1", "text": "A new point", "attribution": "named"},
+        HTTP_REFERER=f"http://testserver{page_url}",
+    )
+    assert response.status_code == 302
+    login = client.get(response.url)
+    assert login.status_code == 200
+    logged_in = client.post(
+        response.url, {"login": practitioner.email, "password": factories.PASSWORD}
+    )
+    assert logged_in.url == page_url
+    assert client.get(logged_in.url).status_code == 200
+    assert not Vote.objects.exists() and project.statements.count() == len(seeded)
+
+
+@pytest.mark.parametrize(
+    "referer", ["", "not a url", "http://testserver//evil.example/x", "https://evil.example/x?y"]
+)
+def test_a_log_in_redirect_from_a_form_never_points_away(client, project, seeded, referer):
+    vote_url = f"/projects/{project.slug}/vote/{seeded[0].pk}/"
+    response = client.post(vote_url, {"value": "1"}, HTTP_REFERER=referer)
+    assert response.url == f"/accounts/login/?next={vote_url}"  # as login_required made it
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,28 @@ def test_removing_a_statement_takes_it_out_of_voting(project, statement, host_ad
     assert Statement.objects.get(pk=statement.pk).status == StatementStatus.REMOVED
 
 
+def test_nobody_is_asked_to_change_a_statement_they_cannot_edit(
+    project, statement, named, host_admin, writer
+):
+    """Statements have no edit or withdraw: a request to change one would be a dead end for its
+    author (told to edit it from its page), and a waiting one would wait for ever."""
+    statements = ITEM_TYPES["statement"]
+    assert "edit_request" not in services.outcomes_for(item_type=statements, item=statement)
+    with pytest.raises(ValidationError):
+        decide(project, "statement", statement, "edit_request", host_admin)
+    waiting = Statement.objects.create(project=project, text="Waiting", status="pending")
+    assert services.outcomes_for(item_type=statements, item=waiting) == ["approve", "remove"]
+    # What can be edited can still be sent back to its author.
+    assert "edit_request" in services.outcomes_for(item_type=ITEM_TYPES["contribution"], item=named)
+    # Nor is the author of a statement told to withdraw it instead of reporting it.
+    with pytest.raises(ValidationError) as own:
+        flag(project, "statement", statement, writer)
+    assert own.value.messages == ["You wrote this, so you cannot report it."]
+    with pytest.raises(ValidationError) as own:
+        flag(project, "contribution", named, writer)
+    assert "You can withdraw it." in own.value.messages[0]
+
+
 def test_a_named_author_is_emailed_and_a_protected_one_never(
     project, named, protected, host_admin, django_capture_on_commit_callbacks
 ):
