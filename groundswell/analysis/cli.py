@@ -104,10 +104,13 @@ def _print_summary(document: dict[str, Any]) -> None:
     )
     for group in document["groups"]:
         reps = ", ".join(f"{r['statement']} ({r['direction']})" for r in group["representative"])
+        reps = reps or "none stands out"
         print(f"group {group['id']}: {len(group['participants'])} people; representative: {reps}")
     print("consensus:", ", ".join(str(s) for s in document["consensus"]) or "none")
     top = document["bridging"][:5]
-    print("most bridging:", ", ".join(f"{b['statement']} ({b['score']:.3f})" for b in top))
+    print(
+        "most bridging:", ", ".join(f"{b['statement']} ({b['score']:.3f})" for b in top) or "none"
+    )
 
 
 if __name__ == "__main__":

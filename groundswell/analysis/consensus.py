@@ -13,6 +13,9 @@ import numpy as np
 
 from groundswell.analysis.repness import _plain, rank_by_score
 
+# Voters on a statement a group needs before its majority counts as agreement.
+MIN_GROUP_VOTERS = 2
+
 
 @dataclass(frozen=True, eq=False)
 class Consensus:
@@ -43,11 +46,15 @@ def select_consensus(
     statement_ids: np.ndarray,
     eligible: np.ndarray | None = None,
     pick_max: int = 5,
+    min_voters: int = MIN_GROUP_VOTERS,
 ) -> Consensus:
     """The ``pick_max`` statements with the highest group-informed consensus.
 
     A statement is listed for agreement only if a majority of every group that saw it agrees
-    (smoothed rate above 1/2), and likewise for disagreement.
+    (smoothed rate above 1/2, which is the same as more than half of its voters), and at least
+    one group has ``min_voters`` or more voters on it; likewise for disagreement. A group that
+    has not seen a statement does not block it, a lone dissenter in a group does, but lone
+    voters alone (a single person, or one person per group) are not consensus.
     """
     na, nd, ns = (
         np.atleast_2d(np.asarray(x, dtype=np.float64)) for x in (n_agree, n_disagree, n_seen)
@@ -58,7 +65,7 @@ def select_consensus(
         eligible = np.ones(m, dtype=bool)
     # A group that has not seen a statement cannot object to it, so it does not block it.
     unseen = ns == 0
-    seen_somewhere = (~unseen).any(axis=0)
+    seen_somewhere = (ns >= max(min_voters, 1)).any(axis=0)
     every_agrees = eligible & seen_somewhere & (((na + 1) / (ns + 2) > 0.5) | unseen).all(axis=0)
     every_disagrees = eligible & seen_somewhere & (((nd + 1) / (ns + 2) > 0.5) | unseen).all(axis=0)
 

@@ -85,6 +85,7 @@ class AnalysisResult:
     statement_ids: np.ndarray
     active: np.ndarray  # bool per statement: not moderated out
     n_votes: int  # votes on active statements
+    n_participants: int  # people with at least one vote (a pass counts) on an active statement
     projection: Projection  # over active statements
     clustering: Clustering
     groups: tuple[Group, ...]
@@ -96,10 +97,6 @@ class AnalysisResult:
     perspective_bridging: PerspectiveBridging | None
     seed: int
     options: AnalysisOptions = field(repr=False)
-
-    @property
-    def n_participants(self) -> int:
-        return len(self.participant_ids)
 
     @property
     def n_statements(self) -> int:
@@ -296,6 +293,7 @@ def _analyse(
         statement_ids=statement_ids,
         active=active,
         n_votes=int(prepared.values.nnz),
+        n_participants=int((prepared.n_votes > 0).sum()),
         projection=projection,
         clustering=clustering,
         groups=tuple(groups),

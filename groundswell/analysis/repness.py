@@ -14,6 +14,8 @@ from typing import Literal
 import numpy as np
 
 Z_90 = 1.2815515655446004
+# Votes in a direction a group needs before a statement can represent it in that direction.
+MIN_SUPPORT = 1
 
 Direction = Literal["agree", "disagree"]
 
@@ -100,6 +102,7 @@ def select_representative(
     eligible: np.ndarray | None = None,
     pick_max: int = 5,
     z_threshold: float = Z_90,
+    min_support: int = MIN_SUPPORT,
 ) -> list[tuple[RepresentativeStatement, ...]]:
     """Pol.is's choice of up to ``pick_max`` representative statements for each group.
 
@@ -107,6 +110,13 @@ def select_representative(
     significant, for agree or for disagree; they are ranked by the repness metric. The group's
     best "agree" statement goes first, and when nothing qualifies the best candidate by test
     is shown so that every group has something. ``eligible`` excludes e.g. moderated-out ones.
+
+    Unlike Pol.is, a statement is shown in a direction only when at least ``min_support`` of
+    the group voted that way and both its tests are positive, so its score is too: the group
+    leans that way, and more than the rest do. Significant picks nearly always meet this, and on the
+    real conversations in data/polis no pick changes; it stops the fallbacks on tiny or
+    all-pass conversations from saying a group "disagrees" when nobody in it disagreed (or
+    "agrees" when one of four did). Such a group then has no representative statement.
     """
     n_groups, m = stats.n_seen.shape
     if eligible is None:
@@ -118,11 +128,17 @@ def select_representative(
     p_success = np.where(agree_wins, stats.p_agree, stats.p_disagree)
     p_test = np.where(agree_wins, stats.z_agree, stats.z_disagree)
     metric = repness * repness_test * p_success * p_test
+    agree_metric = stats.r_agree * stats.z_r_agree * stats.p_agree * stats.z_agree
+    # Both tests positive, so the score is too: the group leans that way, and more than the rest.
+    supported_agree = (stats.n_agree >= min_support) & (stats.z_agree > 0) & (stats.z_r_agree > 0)
+    supported_disagree = (
+        (stats.n_disagree >= min_support) & (stats.z_disagree > 0) & (stats.z_r_disagree > 0)
+    )
+    supported = np.where(agree_wins, supported_agree, supported_disagree) & eligible[None, :]
     passes = (
         (stats.z_r_agree > z_threshold) & (stats.z_agree > z_threshold)
         | (stats.z_r_disagree > z_threshold) & (stats.z_disagree > z_threshold)
-    ) & eligible[None, :]
-    agree_metric = stats.r_agree * stats.z_r_agree * stats.p_agree * stats.z_agree
+    ) & supported
     prob_metric = stats.p_agree * stats.z_agree
 
     def make(g: int, j: int, *, as_agree: bool | None = None, best: bool = False):
@@ -154,8 +170,13 @@ def select_representative(
         # Pol.is's "best agree": something the group actually agrees with, preferring
         # statements that are also more agreed with here than elsewhere.
         voted = eligible & ((stats.n_agree[g] + stats.n_disagree[g]) > 0)
-        acceptable = voted & (
-            (stats.z_agree[g] > z_threshold) | ((stats.r_agree[g] > 1) & (stats.p_agree[g] > 0.5))
+        acceptable = (
+            voted
+            & supported_agree[g]
+            & (
+                (stats.z_agree[g] > z_threshold)
+                | ((stats.r_agree[g] > 1) & (stats.p_agree[g] > 0.5))
+            )
         )
         best_agree = None
         if acceptable.any():
@@ -169,7 +190,7 @@ def select_representative(
             if best_agree is not None:
                 chosen.append((make(g, best_agree, as_agree=True, best=True),))
                 continue
-            candidates = np.flatnonzero(eligible)
+            candidates = np.flatnonzero(supported[g])
             if len(candidates) == 0:
                 chosen.append(())
                 continue

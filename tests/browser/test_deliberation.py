@@ -118,6 +118,23 @@ def test_results_page_is_accessible(new_context, deliberating, assert_accessible
     assert_accessible(page, "results page")
 
 
+def test_results_of_a_conversation_of_passes_are_accessible(
+    new_context, deliberating, assert_accessible
+):
+    project, statements = deliberating
+    for voter in [factories.UserFactory(role="practitioner") for _ in range(4)]:
+        for statement in statements:
+            vote_cast(statement=statement, user=voter, value=0)
+    recompute_analysis.call(project_id=project.pk)
+
+    page = new_context().new_page()
+    page.goto(f"/projects/{project.slug}/results/")
+    groups = page.get_by_role("table", name="Opinion groups and what distinguishes them")
+    expect(groups.get_by_text("No statement stands out for this group yet.")).to_be_visible()
+    expect(groups.get_by_role("list")).to_have_count(0)
+    assert_accessible(page, "results page, nothing stands out")
+
+
 # A swap waits on a request and the analysis it queues: slow on a busy test machine.
 SWAP_WAIT = 15_000
 

@@ -97,3 +97,21 @@ def test_a_reader_that_stops_early_is_not_an_error(polis_dir, flags):
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=60) == 0
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr
+
+
+def test_participants_count_only_votes_on_statements_still_in(tmp_path, capsys):
+    # As on the results page: people whose only votes are on moderated-out statements do not
+    # count, so a conversation with everything moderated out has no participants and no votes.
+    (tmp_path / "comments.csv").write_text("comment-id,moderated\n1,-1\n2,-1\n")
+    (tmp_path / "votes.csv").write_text("comment-id,voter-id,vote\n1,10,1\n2,11,-1\n")
+    assert main(["--polis", str(tmp_path), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert (document["participants"], document["votes"], document["statements"]) == (0, 0, 0)
+    assert document["moderated_out"] == 2
+    assert document["consensus"] == [] and document["consensus_disagree"] == []
+    assert all(group["representative"] == [] for group in document["groups"])
+    assert main(["--polis", str(tmp_path)]) == 0
+    summary = capsys.readouterr().out
+    assert summary.startswith("0 participants, 0 statements, 0 votes")
+    assert "representative: none stands out" in summary
+    assert "consensus: none\nmost bridging: none\n" in summary

@@ -34,3 +34,34 @@ def test_ineligible_statements_are_left_out():
         eligible=np.array([True, False]),
     )
     assert result.agree == (1,)
+
+
+def test_a_single_voters_agreement_is_not_consensus():
+    # One group, one voter; then one voter in each of two groups (the other group unseen).
+    for n_agree, n_seen in [([[1]], [[1]]), ([[1], [1]], [[1], [1]]), ([[1], [0]], [[1], [0]])]:
+        result = select_consensus(
+            n_agree=np.array(n_agree),
+            n_disagree=np.zeros_like(n_agree),
+            n_seen=np.array(n_seen),
+            statement_ids=np.array([1]),
+        )
+        assert result.agree == ()
+    lone_disagree = select_consensus(
+        n_agree=np.array([[0]]),
+        n_disagree=np.array([[1]]),
+        n_seen=np.array([[1]]),
+        statement_ids=np.array([1]),
+    )
+    assert lone_disagree.disagree == ()
+
+
+def test_consensus_needs_two_voters_in_a_group_and_a_majority_in_every_group():
+    result = select_consensus(
+        # 1: two agree in group 0, a lone agree in group 1. 2: the lone voter disagrees.
+        # 3: half of group 0 agrees, which is not a majority.
+        n_agree=np.array([[2, 2, 1], [1, 0, 1]]),
+        n_disagree=np.array([[0, 0, 1], [0, 1, 0]]),
+        n_seen=np.array([[2, 2, 2], [1, 1, 1]]),
+        statement_ids=np.array([1, 2, 3]),
+    )
+    assert result.agree == (1,)

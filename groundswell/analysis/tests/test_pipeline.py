@@ -88,3 +88,26 @@ def test_options_are_respected():
     result = analyse(world.votes, seed=0, options=AnalysisOptions(max_k=2, pick_max=2))
     assert result.clustering.k == 2
     assert all(len(g.representative) <= 2 for g in result.groups)
+
+
+def test_a_conversation_of_passes_says_nothing_stands_out():
+    votes = VoteMatrix.from_dense(dense=np.zeros((4, 3)))
+    result = analyse(votes, seed=0)
+    assert [g.representative for g in result.groups] == [()] * len(result.groups)
+    assert result.consensus.agree == () and result.consensus.disagree == ()
+
+
+def test_one_voters_agreement_is_not_consensus_and_others_are_not_counted():
+    nan = np.nan
+    dense = np.array([[1.0, 1.0, -1.0], [nan] * 3, [nan] * 3, [nan] * 3])
+    result = analyse(VoteMatrix.from_dense(dense=dense), seed=0)
+    assert result.consensus.agree == () and result.consensus.disagree == ()
+    assert (result.n_participants, result.n_votes) == (1, 3)
+
+
+def test_participants_are_those_with_votes_on_statements_not_moderated_out():
+    votes = VoteMatrix.from_dense(dense=np.array([[1.0, np.nan], [np.nan, -1.0], [1.0, 1.0]]))
+    result = analyse(votes, moderated_out=[0], seed=0)
+    assert (result.n_participants, result.n_votes) == (2, 2)
+    everything_out = analyse(votes, moderated_out=[0, 1], seed=0)
+    assert (everything_out.n_participants, everything_out.n_votes) == (0, 0)

@@ -689,3 +689,19 @@ def test_a_failed_analysis_is_said_and_the_last_results_stay_up(
     assert "administrators" not in page
     client.force_login(host_admin)
     assert "tell the site's administrators" in client.get(url).content.decode()
+
+
+def test_results_of_a_conversation_of_passes_say_nothing_stands_out(client, project, seeded):
+    # Four people who all passed: no group "disagrees" with anything and nothing is consensus.
+    from groundswell.deliberation import analysis
+
+    analysis._PREVIOUS.clear()
+    for voter in [factories.UserFactory(role="practitioner") for _ in range(4)]:
+        for statement in seeded:
+            services.vote_cast(statement=statement, user=voter, value=0)
+    analysis.analysis_recompute(project_id=project.pk)
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    assert "from 12 votes by 4 participants" in page
+    assert '<p class="empty">No statement stands out for this group yet.</p>' in page
+    assert "Disagrees:" not in page and "Agrees:" not in page
+    assert "No statement yet has agreement across every group." in page
