@@ -109,6 +109,7 @@ ROUTES: dict[str, Rule] = {
     "deliberation:vote": Rule.MEMBER,
     "deliberation:vote_cast": Rule.MEMBER,
     "deliberation:statement_add": Rule.MEMBER,
+    "deliberation:statements_seed": Rule.HOST,
     "deliberation:compare": Rule.MEMBER,
     "deliberation:idea_add": Rule.MEMBER,
     "deliberation:statement_moderate": Rule.HOST,

@@ -81,3 +81,23 @@ class SettingsForm(forms.ModelForm):
             "statement_language",
         ]
         widgets = {"moderation": forms.RadioSelect}
+
+
+class StatementsSeedForm(forms.Form):
+    """For hosts: several statements at once, one per line (statements_seed checks each)."""
+
+    statements = forms.CharField(
+        # Room for a full list of long statements; statements_seed counts them.
+        max_length=40000,
+        label="Statements, one per line",
+        help_text="Paste or type up to 100 statements, each on its own line and up to 280 "
+        "characters. They are added all together, or not at all if a line needs changing.",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        strip=False,
+        error_messages={"required": "Write at least one statement, one per line."},
+    )
+    attribution = attribution_field()
+
+    def clean_statements(self) -> list[str]:
+        # Lines as the host numbers them: blank ones count, so "line 4" is the fourth line.
+        return self.cleaned_data["statements"].splitlines()

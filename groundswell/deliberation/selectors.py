@@ -164,6 +164,16 @@ def statement_labels(*, project: Project) -> dict[str, str]:
     return {"imported_from": imported or "", "statement_lang": language or ""}
 
 
+def participants_may_add_statements(*, project: Project) -> bool:
+    """Whether members taking part may add statements (the default until a host says not)."""
+    found = (
+        DeliberationSettings.objects.filter(project=project)
+        .values_list("participants_may_add_statements", flat=True)
+        .first()
+    )
+    return True if found is None else found
+
+
 def imported_participants_count(*, project: Project) -> int:
     """Participants of an imported Pol.is conversation: they took part, but are no members and
     declared no perspective, so the participation-by-perspective table cannot count them."""

@@ -1,4 +1,5 @@
 import contextlib
+import unicodedata
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -104,6 +105,77 @@ def statement_create(
     return statement
 
 
+# A host pastes a list of statements in one go; a bigger list is better split.
+SEED_MAX_STATEMENTS = 100
+
+
+def statements_seed(
+    *, project: Project, author, lines: list[str], attribution: str = Attribution.NAMED
+) -> list[Statement]:
+    """Add several hosts' statements at once, one per line of `lines`: all of them or none.
+
+    Every line is checked before anything is saved, and each problem names its line (counted
+    as the host sees them, blank lines included), so the host can correct the list in one go.
+    """
+    if not can(user=author, action=Action.EDIT, project=project):
+        raise PermissionDenied("Only the project's hosts can add several statements at once.")
+    texts = [(number, " ".join(line.split())) for number, line in enumerate(lines, start=1)]
+    texts = [(number, text) for number, text in texts if text]
+    if not texts:
+        raise ValidationError({"statements": "Write at least one statement, one per line."})
+    if len(texts) > SEED_MAX_STATEMENTS:
+        raise ValidationError(
+            {
+                "statements": f"Add up to {SEED_MAX_STATEMENTS} statements at a time; "
+                f"this list has {len(texts)}."
+            }
+        )
+    in_project = {
+        t.casefold()
+        for t in Statement.objects.filter(project=project).values_list("text", flat=True)
+    }
+    first_seen: dict[str, int] = {}
+    problems = []
+    for number, text in texts:
+        key = text.casefold()
+        if len(text) > STATEMENT_MAX_LENGTH:
+            problems.append(
+                f"Line {number}: keep a statement to {STATEMENT_MAX_LENGTH} characters or fewer "
+                f"(this one has {len(text)})."
+            )
+        elif not any(unicodedata.category(c)[0] in "LNPS" for c in text):
+            problems.append(f"Line {number}: write something people can read.")
+        elif key in first_seen:
+            problems.append(f"Line {number}: the same statement as line {first_seen[key]}.")
+        elif key in in_project:
+            problems.append(f"Line {number}: that statement is already in this project.")
+        first_seen.setdefault(key, number)
+    if problems:
+        raise ValidationError({"statements": problems})
+    created = []
+    with transaction.atomic():
+        for number, text in texts:
+            try:
+                created.append(
+                    statement_create(
+                        project=project, author=author, text=text, attribution=attribution
+                    )
+                )
+            except ValidationError as error:  # added by someone else meanwhile
+                found = error.message_dict if hasattr(error, "error_dict") else {}
+                if set(found) - {"text"}:  # not about the line: the attribution, say
+                    raise
+                raise ValidationError(
+                    {
+                        "statements": [
+                            f"Line {number}: {m[0].lower()}{m[1:]}"
+                            for m in found.get("text", error.messages)
+                        ]
+                    }
+                ) from None
+    return created
+
+
 def _wrote(item, *, author, object_kind: str) -> bool:
     if item.is_protected:
         return is_protected_author(object_kind=object_kind, object_id=item.pk, user=author)
@@ -168,6 +240,16 @@ def _vote_upsert(vote: Vote) -> None:
     )
 
 
+# Why an idea is refused as a repeat, true whatever became of the other one, and saying
+# nothing of who suggested it.
+_IDEA_TAKEN = {
+    IdeaStatus.ACCEPTED: "That idea is already in the pool.",
+    IdeaStatus.PENDING: "That idea has already been suggested and is waiting for a host to "
+    "look at it.",
+    None: "That idea has already been suggested, and a moderator has taken it out of the pool.",
+}
+
+
 def idea_create(
     *, project: Project, author, text: str, attribution: str = Attribution.NAMED
 ) -> Idea:
@@ -179,8 +261,11 @@ def idea_create(
         what="ideas",
     )
     text = " ".join(text.split())
-    if Idea.objects.filter(project=project, text__iexact=text).exists():
-        raise ValidationError({"text": "That idea is already in the pool."})
+    existing = (
+        Idea.objects.filter(project=project, text__iexact=text).values_list("status", flat=True)
+    ).first()
+    if existing is not None:
+        raise ValidationError({"text": _IDEA_TAKEN.get(existing, _IDEA_TAKEN[None])})
     # Pre-moderation covers participants' ideas as it covers their statements.
     pre_moderated = settings.moderation == Moderation.PRE and not is_host
     idea = Idea(

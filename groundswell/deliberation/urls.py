@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/vote/<int:pk>/", views.vote_cast, name="vote_cast"),
     path("<slug:slug>/statements/", views.statements, name="statements"),
     path("<slug:slug>/statements/new/", views.statement_add, name="statement_add"),
+    path("<slug:slug>/statements/seed/", views.statements_seed, name="statements_seed"),
     path(
         "<slug:slug>/statements/rejected/",
         views.statements_rejected,

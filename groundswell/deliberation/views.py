@@ -22,6 +22,7 @@ from groundswell.deliberation.forms import (
     ModerationForm,
     SettingsForm,
     StatementForm,
+    StatementsSeedForm,
     VoteForm,
 )
 from groundswell.deliberation.models import MIN_PERSPECTIVE_VOTERS, IdeaStatus, VoteValue
@@ -40,7 +41,7 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _vote_context(request, project, *, statement_form=None) -> dict:
+def _vote_context(request, project, *, statement_form=None, seed_form=None) -> dict:
     remaining = selectors.statements_for_voting(project=project, user=request.user)
     settings = services.deliberation_settings(project=project)
     statement = remaining.first()
@@ -56,6 +57,8 @@ def _vote_context(request, project, *, statement_form=None) -> dict:
         "settings": settings,
         "statement_lang": settings.statement_language,
         "statement_form": statement_form or StatementForm(),
+        # Its own prefix: the page's two forms must not share field ids.
+        "seed_form": seed_form or StatementsSeedForm(prefix="seed"),
     }
 
 
@@ -140,6 +143,34 @@ def statement_add(request, slug: str):
     return render(request, "deliberation/vote.html", context, status=400)
 
 
+@login_required
+@require_POST
+# One list is one post: hosts seeding a project are not stopped after 30 statements, and
+# members' single statements are counted as before (only hosts can send this form).
+@rate_limit("post")
+def statements_seed(request, slug: str):
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    form = StatementsSeedForm(request.POST, prefix="seed")
+    if form.is_valid():
+        try:
+            added = services.statements_seed(
+                project=project,
+                author=request.user,
+                lines=form.cleaned_data["statements"],
+                attribution=form.cleaned_data["attribution"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            done = f"{len(added)} statement{'s' if len(added) != 1 else ''} added."
+            if not can(user=request.user, action=Action.CONTRIBUTE, project=project):
+                done += " People can vote on them once voting opens."
+            messages.success(request, done)
+            return redirect("deliberation:vote", slug=slug)
+    context = _vote_context(request, project, seed_form=form)
+    return render(request, "deliberation/vote.html", context, status=400)
+
+
 def statements(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user)
     context = project_page_context(request, project)
@@ -150,7 +181,12 @@ def statements(request, slug: str):
     )
     pending = selectors.statements_pending(project=project).order_by("id")
     moderates = context["can"].get("moderate")
+    may_add = context["can"].get("edit") or (
+        context["can"].get("contribute")
+        and selectors.participants_may_add_statements(project=project)
+    )
     context.update(
+        may_add_statements=may_add,
         page=page,
         statements=selectors.statements_mark_my_votes(
             statements=list(page.object_list), project=project, user=request.user

@@ -168,6 +168,11 @@ def test_after_an_htmx_vote_the_focus_moves_to_the_next_statement(
     htmx_settled(page)
     expect(page.locator("#vote-card blockquote")).to_be_focused(timeout=SWAP_WAIT)
     assert "thirty minutes" in page.evaluate("document.activeElement.textContent")
+    # The new count is read with the statement, once: it describes it and is no live region.
+    expect(page.locator("#vote-card blockquote")).to_have_accessible_description(
+        "2 statements left to vote on."
+    )
+    expect(page.locator("#vote-card [aria-live], #vote-card [role=status]")).to_have_count(0)
 
     for after in ["1 statement left", "You have voted on every statement"]:
         htmx_settled(page)
@@ -312,3 +317,35 @@ def test_results_of_a_real_conversation_on_a_phone_screen_are_accessible(
         )
         assert not scrolling, (path, scrolling)
         assert_accessible(page, f"{path or 'project page'} at 320 px")
+
+
+def test_a_host_pastes_statements_one_per_line(
+    new_context, deliberating, host_admin, assert_accessible
+):
+    """A plain form, no htmx: the same with JavaScript (which axe needs) and without."""
+    project, _ = deliberating
+    page = new_context().new_page()
+    log_in(page, host_admin)
+    page.goto(f"/projects/{project.slug}/vote/")
+    assert_accessible(page, "vote page of a host")
+    pasted = f"Rotas should be shared a week ahead.\n{STATEMENTS[0]}\nParking permits for carers."
+    page.get_by_label("Statements, one per line").fill(pasted)
+    page.get_by_role("button", name="Add these statements").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Line 2: that statement is already in this project.")
+    expect(page.locator("#id_seed-statements_error")).to_contain_text("Line 2:")
+    expect(page.get_by_label("Statements, one per line")).to_have_value(pasted)
+    assert_accessible(page, "a pasted list with a line to correct")
+    assert project.statements.count() == len(STATEMENTS)
+    summary.get_by_role("link").first.click()
+    expect(page.get_by_label("Statements, one per line")).to_be_focused()
+
+    no_js = new_context(java_script_enabled=False).new_page()
+    log_in(no_js, host_admin)
+    no_js.goto(f"/projects/{project.slug}/vote/")
+    no_js.get_by_label("Statements, one per line").fill(
+        "Rotas should be shared a week ahead.\nParking permits for carers."
+    )
+    no_js.get_by_role("button", name="Add these statements").click()
+    expect(no_js.locator("main")).to_contain_text("2 statements added.")
+    assert project.statements.count() == len(STATEMENTS) + 2

@@ -4,7 +4,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from groundswell.deliberation import selectors, services
-from groundswell.deliberation.models import AnalysisSnapshot, Moderation, StatementStatus, Vote
+from groundswell.deliberation.models import (
+    AnalysisSnapshot,
+    Idea,
+    Moderation,
+    StatementStatus,
+    Vote,
+)
 from groundswell.testing import factories
 
 
@@ -376,3 +382,24 @@ def test_members_statements_stay_within_280_characters(project, host_admin):
     services.statement_create(project=project, author=host_admin, text="x" * 280)
     with pytest.raises(ValidationError, match="280 characters"):
         services.statement_create(project=project, author=host_admin, text="y" * 281)
+
+
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("accepted", "That idea is already in the pool."),
+        ("pending", "That idea has already been suggested and is waiting for a host"),
+        ("hidden", "a moderator has taken it out of the pool"),
+        ("removed", "a moderator has taken it out of the pool"),
+    ],
+)
+def test_a_repeated_idea_is_refused_with_what_is_true_of_the_other(
+    project, host_admin, practitioner, status, said
+):
+    other = services.idea_create(project=project, author=host_admin, text="Free bus passes")
+    Idea.objects.filter(pk=other.pk).update(status=status)
+    with pytest.raises(ValidationError) as refused:
+        services.idea_create(project=project, author=practitioner, text="free bus  passes")
+    message = refused.value.message_dict["text"][0]
+    assert said in message
+    assert "Hana" not in message and "host_admin" not in message

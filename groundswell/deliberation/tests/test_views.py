@@ -477,7 +477,7 @@ def test_results_count_the_participants_of_an_imported_conversation(client, proj
     folder = Path(__file__).resolve().parents[3] / "data" / "polis" / "london.youth.policing"
     summary = polis_import(project=project, directory=folder)
     page = client.get(f"/projects/{project.slug}/results/").content.decode()
-    assert "Nobody has taken part yet" not in page
+    assert "Nobody has joined yet" not in page
     assert f"{summary.participants} people took part in the imported Pol.is conversation" in page
     # The project page counts members only, and says so rather than "nobody".
     project_page = client.get(f"/projects/{project.slug}/").content.decode()
@@ -705,3 +705,50 @@ def test_results_of_a_conversation_of_passes_say_nothing_stands_out(client, proj
     assert '<p class="empty">No statement stands out for this group yet.</p>' in page
     assert "Disagrees:" not in page and "Agrees:" not in page
     assert "No statement yet has agreement across every group." in page
+
+
+def test_an_empty_statement_list_invites_only_those_who_may_add_one(
+    client, project, host_admin, practitioner
+):
+    url = f"/projects/{project.slug}/statements/"
+    client.force_login(practitioner)
+    assert "Add the first one" in client.get(url).content.decode()
+
+    services.deliberation_settings_update(
+        project=project, by=host_admin, participants_may_add_statements=False
+    )
+    page = client.get(url).content.decode()
+    assert "No statements yet." in page and "Add the first one" not in page
+    client.force_login(host_admin)
+    assert "Add the first one" in client.get(url).content.decode()
+
+
+def test_after_an_htmx_vote_the_count_left_is_read_with_the_focused_statement(
+    client, project, seeded, practitioner
+):
+    """The focused statement is described by the new count, so a screen reader says both once;
+    the count is no live region, which a swap would announce unreliably or twice."""
+    client.force_login(practitioner)
+    body = client.post(
+        f"/projects/{project.slug}/vote/{seeded[0].pk}/", {"value": "1"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    statement = re.search(r"<blockquote[^>]*>", body).group(0)
+    assert "autofocus" in statement
+    described_by = re.search(r'aria-describedby="([^"]+)"', statement).group(1)
+    count = re.search(rf'<p[^>]*id="{described_by}"[^>]*>([^<]*)</p>', body)
+    assert count.group(1) == "2 statements left to vote on."
+    assert "role=" not in count.group(0) and "aria-live" not in count.group(0)
+
+
+def test_results_count_people_who_joined_by_invitation_as_joined_not_as_taking_part(
+    client, private_project, host_admin, service_user
+):
+    """An invitation link makes a member a participant before they have voted or written."""
+    from groundswell.projects.models import Participant
+
+    Participant.objects.create(project=private_project, user=service_user, joined_via="invite_link")
+    client.force_login(host_admin)
+    page = html.unescape(client.get(f"/projects/{private_project.slug}/results/").content.decode())
+    section = page[page.index('id="participation-title"') :]
+    assert "Who has joined" in section and '<th scope="col">Joined</th>' in section
+    assert "taken part" not in section.lower().split("</section>")[0]
