@@ -6,37 +6,50 @@ test database cannot show real concurrent writers.
 
 import sys
 import threading
+from collections.abc import Callable
 
 
-def hammer(*, statement_id: int, user_ids: list[int], repeats: int = 3) -> list[str]:
-    """Every user votes on the statement `repeats` times from as many threads, all at once."""
+def at_once(jobs: list[tuple], work: Callable[..., None]) -> list[str]:
+    """``work(wait, *job)`` for every job, each in its own thread and database connection.
+
+    Each calls ``wait()`` once it has read what it needs, so that the writes start together.
+    Returns the errors raised, as ``repr`` strings.
+    """
     from django.db import connection
 
-    from groundswell.deliberation.models import Statement
-    from groundswell.deliberation.services import vote_cast
-    from groundswell.people.models import User
-
     errors: list[str] = []
-    jobs = [(uid, value) for uid in user_ids for value in ([1, -1, 1] * repeats)[:repeats]]
     barrier = threading.Barrier(len(jobs))
 
-    def submit(user_id: int, value: int) -> None:
+    def run(*job) -> None:
         try:
-            statement = Statement.objects.select_related("project").get(pk=statement_id)
-            user = User.objects.get(pk=user_id)
-            barrier.wait(timeout=30)
-            vote_cast(statement=statement, user=user, value=value)
+            work(lambda: barrier.wait(timeout=30), *job)
         except Exception as exc:
             errors.append(repr(exc))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=submit, args=job) for job in jobs]
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return errors
+
+
+def hammer(*, statement_id: int, user_ids: list[int], repeats: int = 3) -> list[str]:
+    """Every user votes on the statement `repeats` times from as many threads, all at once."""
+    from groundswell.deliberation.models import Statement
+    from groundswell.deliberation.services import vote_cast
+    from groundswell.people.models import User
+
+    def submit(wait: Callable[[], object], user_id: int, value: int) -> None:
+        statement = Statement.objects.select_related("project").get(pk=statement_id)
+        user = User.objects.get(pk=user_id)
+        wait()
+        vote_cast(statement=statement, user=user, value=value)
+
+    jobs = [(uid, value) for uid in user_ids for value in ([1, -1, 1] * repeats)[:repeats]]
+    return at_once(jobs, submit)
 
 
 def main() -> int:

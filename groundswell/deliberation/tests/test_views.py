@@ -660,13 +660,16 @@ def test_a_failed_analysis_is_said_and_the_last_results_stay_up(
 
     url = f"/projects/{project.slug}/results/"
 
-    def broken(**kwargs):
-        raise RuntimeError("internal detail")
+    def fail_once() -> None:
+        def broken(**kwargs):
+            raise RuntimeError("internal detail")
 
-    with monkeypatch.context() as patch:
-        patch.setattr(analysis, "compute_snapshot", broken)
-        with pytest.raises(RuntimeError):
-            analysis.analysis_recompute(project_id=project.pk)
+        with monkeypatch.context() as patch:
+            patch.setattr(analysis, "compute_snapshot", broken)
+            with pytest.raises(RuntimeError):
+                analysis.analysis_recompute(project_id=project.pk)
+
+    fail_once()
     page = client.get(url).content.decode()
     assert "The analysis of the votes failed" in page
     assert "No results yet" not in page  # it is not waiting for votes
@@ -679,10 +682,7 @@ def test_a_failed_analysis_is_said_and_the_last_results_stay_up(
     page = client.get(url).content.decode()
     assert "failed" not in page and "Computed" in page
 
-    with monkeypatch.context() as patch:
-        patch.setattr(analysis, "compute_snapshot", broken)
-        with pytest.raises(RuntimeError):
-            analysis.analysis_recompute(project_id=project.pk)
+    fail_once()
     page = client.get(url).content.decode()
     assert "updating them with later votes failed" in page
     assert "Computed" in page  # the last results are still shown

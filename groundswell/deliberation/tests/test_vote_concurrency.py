@@ -5,7 +5,7 @@ from django.db import connection
 
 from groundswell.deliberation.models import Vote
 from groundswell.deliberation.services import statement_create
-from groundswell.deliberation.tests.concurrency import hammer
+from groundswell.deliberation.tests.concurrency import at_once, hammer
 from groundswell.testing import factories
 from groundswell.testing.sqlite_file import run_on_a_sqlite_file
 
@@ -34,8 +34,6 @@ def test_concurrent_double_submits_on_sqlite(tmp_path):
 def test_concurrent_double_submits_of_a_pair_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's in-memory test database has no real concurrency")
-    import threading
-
     from groundswell.deliberation.models import Comparison
     from groundswell.deliberation.services import comparison_record, idea_create
     from groundswell.people.models import User
@@ -43,26 +41,17 @@ def test_concurrent_double_submits_of_a_pair_on_postgresql():
     project = factories.ProjectFactory()
     a, b = (idea_create(project=project, author=project.host_user, text=t) for t in "AB")
     users = [factories.UserFactory().pk for _ in range(4)]
-    jobs = [(user, outcome) for user in users for outcome in ["first", "second", "tie"]]
-    barrier, errors = threading.Barrier(len(jobs)), []
 
-    def submit(user_id: int, outcome: str) -> None:
-        try:
-            user = User.objects.get(pk=user_id)
-            barrier.wait(timeout=30)
-            comparison_record(
-                project=project, user=user, first_id=a.pk, second_id=b.pk, outcome=outcome
-            )
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
+    def submit(wait, user_id: int, outcome: str) -> None:
+        user = User.objects.get(pk=user_id)
+        wait()
+        comparison_record(
+            project=project, user=user, first_id=a.pk, second_id=b.pk, outcome=outcome
+        )
 
-    threads = [threading.Thread(target=submit, args=job) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = at_once(
+        [(user, outcome) for user in users for outcome in ["first", "second", "tie"]], submit
+    )
 
     assert errors == []
     assert Comparison.objects.count() == 4
