@@ -46,7 +46,7 @@ class ParticipationRow:
 
 
 def project_participation(*, project: Project) -> list[ParticipationRow]:
-    """People who have taken part, by declared role, against the project's targets."""
+    """Members who have joined, by declared role, against the project's targets."""
     counts = dict(
         Participant.objects.filter(project=project)
         .values_list("user__role")

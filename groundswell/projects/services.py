@@ -135,7 +135,7 @@ def participant_join(*, project: Project, user) -> Participant:
         project=project, user=user, defaults={"joined_on": timezone.localdate()}
     )
     forget_viewer_role(project=project)
-    if joined:  # the project page counts who has taken part
+    if joined:  # the project page counts who has joined
         page_cache_bump(scope=project_scope(project.slug))
     return participant
 

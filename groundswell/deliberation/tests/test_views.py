@@ -481,8 +481,11 @@ def test_results_count_the_participants_of_an_imported_conversation(client, proj
     assert f"{summary.participants} people took part in the imported Pol.is conversation" in page
     # The project page counts members only, and says so rather than "nobody".
     project_page = client.get(f"/projects/{project.slug}/").content.decode()
-    assert "No members have taken part yet." in project_page
-    assert "Nobody has taken part yet" not in project_page
+    assert "No members have joined yet." in project_page
+    assert "Nobody has joined yet" not in project_page
+    assert (
+        "taken part" not in project_page.split('id="participation-title"')[1].split("</section>")[0]
+    )
 
 
 def test_statements_in_another_language_are_marked_as_such(
