@@ -259,6 +259,7 @@ def _read_participants_votes(
 
 
 def _is_id(name: str) -> bool:
+    """Whether the text is a whole number that fits the 64-bit ids."""
     try:
         np.int64(int(name))
     except (ValueError, OverflowError):
@@ -271,9 +272,7 @@ def _whole_numbers(path: Path, column: str, cells: np.ndarray) -> np.ndarray:
         return cells.astype(np.int64)
     except (ValueError, OverflowError):
         for cell in cells.tolist():
-            try:
-                np.int64(int(cell))
-            except (ValueError, OverflowError):
+            if not _is_id(cell):
                 raise PolisFormatError(
                     f"{path}: {column} must be a whole number, not {cell!r}"
                 ) from None

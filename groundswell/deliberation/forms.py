@@ -1,16 +1,13 @@
-import unicodedata
-
 from django import forms
 from django.core.exceptions import ValidationError
 
 from groundswell.contributions.forms import attribution_field
 from groundswell.deliberation.models import DeliberationSettings, Outcome, VoteValue
+from groundswell.deliberation.services import readable
 
 
 def _visible(text: str) -> str:
-    """Refuse text with nothing to read: only spaces, zero-width or direction-control characters
-    (the form's own `required` check sees those as text)."""
-    if not any(unicodedata.category(c)[0] in "LNPS" for c in text):
+    if not readable(text):
         raise ValidationError("Write something people can read.")
     return text
 

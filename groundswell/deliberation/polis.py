@@ -74,23 +74,18 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
     if Statement.objects.filter(project=project, polis_id__isnull=False).exists():
         raise PolisImportError("This project already holds an imported Pol.is conversation.")
 
-    out_of_range = sorted(i for i in texts if not 0 <= i <= POLIS_ID_MAX)
-    if out_of_range:
-        shown = ", ".join(str(i) for i in out_of_range[:10])
-        raise PolisImportError(
-            f"Comment ids must be whole numbers from 0 to {POLIS_ID_MAX}: {shown}."
-        )
+    _refuse_comments(
+        [i for i in texts if not 0 <= i <= POLIS_ID_MAX],
+        f"Comment ids must be whole numbers from 0 to {POLIS_ID_MAX}",
+    )
     # PostgreSQL cannot store a NUL character in text.
-    with_nul = sorted(i for i, t in texts.items() if "\x00" in t)
-    if with_nul:
-        shown = ", ".join(str(i) for i in with_nul[:10])
-        raise PolisImportError(f"Comments holding a NUL character: {shown}.")
-    too_long = sorted(i for i, t in texts.items() if len(t.strip()) > IMPORTED_STATEMENT_MAX_LENGTH)
-    if too_long:
-        shown = ", ".join(str(i) for i in too_long[:10])
-        raise PolisImportError(
-            f"Comments longer than {IMPORTED_STATEMENT_MAX_LENGTH} characters: {shown}."
-        )
+    _refuse_comments(
+        [i for i, t in texts.items() if "\x00" in t], "Comments holding a NUL character"
+    )
+    _refuse_comments(
+        [i for i, t in texts.items() if len(t.strip()) > IMPORTED_STATEMENT_MAX_LENGTH],
+        f"Comments longer than {IMPORTED_STATEMENT_MAX_LENGTH} characters",
+    )
     moderated_out = set(conversation.moderated_out)
     now = timezone.now()
     # When each comment was written and each vote cast, as Pol.is recorded it, so that an
@@ -157,6 +152,13 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
         participants=int(np.count_nonzero(matrix.votes_per_participant())),
         votes=int(matrix.votes.nnz),
     )
+
+
+def _refuse_comments(comment_ids: list[int], problem: str) -> None:
+    """Refuse the import over these comments, naming the first ten by id."""
+    if comment_ids:
+        shown = ", ".join(str(i) for i in sorted(comment_ids)[:10])
+        raise PolisImportError(f"{problem}: {shown}.")
 
 
 def _moment(ms: int) -> datetime | None:

@@ -67,6 +67,12 @@ def _require_may_add(*, project: Project, author, open_to_participants: bool, wh
     return False
 
 
+def readable(text: str) -> bool:
+    """Whether the text has something to read: not only spaces, zero-width or direction-control
+    characters (which a form's own `required` check takes for text)."""
+    return any(unicodedata.category(c)[0] in "LNPS" for c in text)
+
+
 def statement_create(
     *, project: Project, author, text: str, attribution: str = Attribution.NAMED
 ) -> Statement:
@@ -143,7 +149,7 @@ def statements_seed(
                 f"Line {number}: keep a statement to {STATEMENT_MAX_LENGTH} characters or fewer "
                 f"(this one has {len(text)})."
             )
-        elif not any(unicodedata.category(c)[0] in "LNPS" for c in text):
+        elif not readable(text):
             problems.append(f"Line {number}: write something people can read.")
         elif key in first_seen:
             problems.append(f"Line {number}: the same statement as line {first_seen[key]}.")
