@@ -71,8 +71,7 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
         raise PolisImportError(f"Votes refer to comment ids that comments.csv lacks: {shown}.")
     if matrix.votes.nnz and not np.isin(matrix.votes.data, (-1, 0, 1)).all():
         raise PolisImportError("Votes must be 1 (agree), -1 (disagree) or 0 (pass).")
-    if Statement.objects.filter(project=project, polis_id__isnull=False).exists():
-        raise PolisImportError("This project already holds an imported Pol.is conversation.")
+    _refuse_second_import(project)
 
     _refuse_comments(
         [i for i in texts if not 0 <= i <= POLIS_ID_MAX],
@@ -100,6 +99,11 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
     unmoderated = conversation.unmoderated
     vote_times = _vote_times(conversation.vote_log)
     with transaction.atomic():
+        # Two imports into one project at once: the second waits for the first (the project's
+        # row is locked; SQLite writes one transaction at a time) and is then refused by the
+        # same check, instead of crashing on the statements' unique Pol.is ids.
+        Project.objects.select_for_update().only("pk").get(pk=project.pk)
+        _refuse_second_import(project)
         DeliberationSettings.objects.update_or_create(
             project=project, defaults={"imported_from": _credit(folder)}
         )
@@ -152,6 +156,11 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
         participants=int(np.count_nonzero(matrix.votes_per_participant())),
         votes=int(matrix.votes.nnz),
     )
+
+
+def _refuse_second_import(project: Project) -> None:
+    if Statement.objects.filter(project=project, polis_id__isnull=False).exists():
+        raise PolisImportError("This project already holds an imported Pol.is conversation.")
 
 
 def _refuse_comments(comment_ids: list[int], problem: str) -> None:

@@ -363,3 +363,37 @@ def test_a_project_of_members_only_has_no_credit_to_give(project, host_admin):
 
     statement_create(project=project, author=host_admin, text="Our own statement")
     assert "ATTRIBUTION.txt" not in polis_export(project=project)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_into_one_project_at_once_give_one_import_and_one_refusal():
+    from django.db import connection
+
+    from groundswell.deliberation.tests.import_concurrency import LONDON, two_imports
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database has no real concurrency; see the next test")
+    project = factories.ProjectFactory()
+    expected = read_polis_export(directory=LONDON).votes.n_votes
+
+    said, errors = two_imports(project_id=project.pk, directory=LONDON)
+
+    assert errors == []
+    assert said == [
+        f"imported {expected} votes",
+        "refused: This project already holds an imported Pol.is conversation.",
+    ]
+    assert Vote.objects.filter(project=project).count() == expected
+
+
+def test_two_imports_into_one_project_at_once_on_sqlite(tmp_path):
+    from groundswell.testing.sqlite_file import run_on_a_sqlite_file
+
+    last = run_on_a_sqlite_file(
+        "groundswell.deliberation.tests.import_concurrency", var_dir=tmp_path
+    )
+    expected = read_polis_export(directory=DATA / "london.youth.policing").votes.n_votes
+    assert last == (
+        f"said=['imported {expected} votes', 'refused: This project already holds an imported "
+        f"Pol.is conversation.'] errors=[] votes={expected}"
+    )
