@@ -1,3 +1,5 @@
+import hashlib
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -56,7 +58,30 @@ STATEMENT_MAX_LENGTH = 280
 IMPORTED_STATEMENT_MAX_LENGTH = 2000
 
 
-class Statement(Attributed):
+def text_key(text: str) -> str:
+    """What makes two statements (or ideas) the same: their words, whatever the spacing and
+    case, in any script. A digest, so that the column stays short and indexable; the databases'
+    own case-insensitive match is ASCII-only on SQLite."""
+    return hashlib.sha256(" ".join(text.split()).casefold().encode()).hexdigest()[:32]
+
+
+class _Keyed(Attributed):
+    """Keeps `text_key` in step with `text` on every save (bulk_create sets it itself)."""
+
+    text_key = models.CharField(max_length=32, editable=False, default="")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.text_key = text_key(self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "text_key"}
+        super().save(*args, **kwargs)
+
+
+class Statement(_Keyed):
     """A short statement people mark agree / disagree / pass (Pol.is style)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="statements")
@@ -72,7 +97,10 @@ class Statement(Attributed):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["project", "status"])]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            models.Index(fields=["project", "text_key"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "polis_id"], name="deliberation_statement_polis_unique"
@@ -135,7 +163,7 @@ class IdeaStatus(models.TextChoices):
     REMOVED = "removed", "Removed by a moderator"
 
 
-class Idea(Attributed):
+class Idea(_Keyed):
     """An idea in the pairwise pool (wiki-survey): anyone may add one."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ideas")
@@ -147,6 +175,7 @@ class Idea(Attributed):
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["project", "text_key"])]
 
     def __str__(self) -> str:
         return self.text

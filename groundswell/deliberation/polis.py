@@ -20,6 +20,7 @@ from groundswell.deliberation.models import (
     Statement,
     StatementStatus,
     Vote,
+    text_key,
 )
 from groundswell.deliberation.services import analysis_request
 from groundswell.projects.models import Project
@@ -113,7 +114,8 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
                 polis_id=comment_id,
                 # As published, line breaks and all, so that an export gives the same text
                 # back; only the blank space around it goes.
-                text=text.strip() or "(empty)",
+                text=(kept := text.strip() or "(empty)"),
+                text_key=text_key(kept),
                 status=StatementStatus.REJECTED
                 if comment_id in moderated_out
                 else StatementStatus.PENDING

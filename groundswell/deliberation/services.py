@@ -24,6 +24,7 @@ from groundswell.deliberation.models import (
     StatementStatus,
     Vote,
     VoteValue,
+    text_key,
 )
 from groundswell.projects.models import Project
 from groundswell.projects.permissions import Action, ProjectRole, can, project_role
@@ -89,7 +90,7 @@ def statement_create(
         raise ValidationError(
             {"text": f"Keep a statement to {STATEMENT_MAX_LENGTH} characters or fewer."}
         )
-    existing = Statement.objects.filter(project=project, text__iexact=text).first()
+    existing = Statement.objects.filter(project=project, text_key=text_key(text)).first()
     if existing is not None:
         # Most often the same form sent twice (the second answer is the one on the screen): its
         # author is told the statement is theirs, not left thinking it was not added. Pol.is
@@ -136,14 +137,11 @@ def statements_seed(
                 f"this list has {len(texts)}."
             }
         )
-    in_project = {
-        t.casefold()
-        for t in Statement.objects.filter(project=project).values_list("text", flat=True)
-    }
+    in_project = set(Statement.objects.filter(project=project).values_list("text_key", flat=True))
     first_seen: dict[str, int] = {}
     problems = []
     for number, text in texts:
-        key = text.casefold()
+        key = text_key(text)
         if len(text) > STATEMENT_MAX_LENGTH:
             problems.append(
                 f"Line {number}: keep a statement to {STATEMENT_MAX_LENGTH} characters or fewer "
@@ -268,7 +266,9 @@ def idea_create(
     )
     text = " ".join(text.split())
     existing = (
-        Idea.objects.filter(project=project, text__iexact=text).values_list("status", flat=True)
+        Idea.objects.filter(project=project, text_key=text_key(text)).values_list(
+            "status", flat=True
+        )
     ).first()
     if existing is not None:
         raise ValidationError({"text": _IDEA_TAKEN.get(existing, _IDEA_TAKEN[None])})

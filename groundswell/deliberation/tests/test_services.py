@@ -403,3 +403,37 @@ def test_a_repeated_idea_is_refused_with_what_is_true_of_the_other(
     message = refused.value.message_dict["text"][0]
     assert said in message
     assert "Hana" not in message and "host_admin" not in message
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ("Ysgol Gymraeg ŵyr a wyresau", "YSGOL GYMRAEG ŴYR A WYRESAU"),  # Welsh circumflex
+        ("Élèves d'abord", "élèves D'ABORD"),
+        ("Straße sicherer machen", "STRASSE SICHERER MACHEN"),  # casefold, not only lower
+    ],
+)
+def test_a_repeat_in_another_case_is_refused_in_any_script(
+    project, host_admin, practitioner, first, again
+):
+    """On SQLite the database's own case-insensitive match knows only ASCII letters."""
+    services.statement_create(project=project, author=host_admin, text=first)
+    with pytest.raises(ValidationError, match="already in this project"):
+        services.statement_create(project=project, author=practitioner, text=again)
+    services.idea_create(project=project, author=host_admin, text=first)
+    with pytest.raises(ValidationError, match="already in the pool"):
+        services.idea_create(project=project, author=practitioner, text=again)
+
+
+def test_an_imported_comment_counts_as_already_in_the_project(project, host_admin, tmp_path):
+    from groundswell.deliberation.polis import polis_import
+
+    (tmp_path / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        '1,x,0,0,0,0,1,"Énergie:\nmore buses"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "votes.csv").write_text("timestamp,datetime,comment-id,voter-id,vote\n")
+    polis_import(project=project, directory=tmp_path)
+    with pytest.raises(ValidationError, match="already in this project"):
+        services.statement_create(project=project, author=host_admin, text="ÉNERGIE: more buses")
