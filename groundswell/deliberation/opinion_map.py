@@ -1,14 +1,17 @@
-"""Scale the opinion map's points into an SVG viewBox (pure arithmetic, no drawing library)."""
+"""Scale the opinion map's points into an SVG viewBox and write its marks (no drawing library)."""
+
+from django.utils.html import format_html_join
 
 SIZE = 400
 PAD = 20
 # Colour-blind-safe palette (Okabe-Ito); group letters and the table carry the same information.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
+UNGROUPED = "#595959"
 
 
 def opinion_map(*, points: list[list[float]], groups: list[dict]) -> dict:
     if not points:
-        return {"size": SIZE, "points": [], "groups": []}
+        return {"size": SIZE, "points": [], "layers": [], "groups": []}
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
@@ -26,7 +29,7 @@ def opinion_map(*, points: list[list[float]], groups: list[dict]) -> dict:
             {
                 "x": px,
                 "y": py,
-                "colour": COLOURS[index] if index is not None else "#595959",
+                "colour": COLOURS[index] if index is not None else UNGROUPED,
             }
         )
     legend = []
@@ -41,4 +44,22 @@ def opinion_map(*, points: list[list[float]], groups: list[dict]) -> dict:
                 "colour": COLOURS[i % len(COLOURS)],
             }
         )
-    return {"size": SIZE, "points": placed, "groups": legend}
+    return {"size": SIZE, "points": placed, "layers": _layers(placed), "groups": legend}
+
+
+def _layers(placed: list[dict]) -> list[dict]:
+    """The marks as one SVG layer per colour, written here rather than by a template loop: a
+    real conversation has well over a thousand of them, and each would otherwise repeat its
+    colour and cost the template engine a round of lookups."""
+    order = [UNGROUPED, *COLOURS]  # people in no group underneath, the groups drawn over them
+    by_colour: dict[str, list[tuple[float, float]]] = {}
+    for p in placed:
+        by_colour.setdefault(p["colour"], []).append((p["x"], p["y"]))
+    return [
+        {
+            "colour": colour,
+            "marks": format_html_join("", '<circle cx="{}" cy="{}" r="3"/>', by_colour[colour]),
+        }
+        for colour in order
+        if colour in by_colour
+    ]

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,6 +34,13 @@ ATTRIBUTION_FILE = "ATTRIBUTION.txt"
 CREDIT_START = "Statements and votes imported from "
 
 IMPORTED_PSEUDONYM = "Pol.is participant"
+VOTE_BATCH = 5000  # votes saved per INSERT during an import, and between two progress lines
+
+Progress = Callable[[str], None]
+
+
+def _silent(line: str) -> None:
+    pass
 
 
 class PolisImportError(ValueError):
@@ -45,8 +54,12 @@ class ImportSummary:
     votes: int
 
 
-def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
+def polis_import(
+    *, project: Project, directory: str | Path, progress: Progress = _silent
+) -> ImportSummary:
+    """Import the folder into the project; `progress` is told each step of a long import."""
     folder = Path(directory)
+    progress(f"Reading {folder}…")
     for name in POLIS_FILES:
         path = folder / name
         if path.is_file():
@@ -135,23 +148,29 @@ def polis_import(*, project: Project, directory: str | Path) -> ImportSummary:
         coo = matrix.votes.tocoo()
         comment_ids = [int(matrix.statement_ids[c]) for c in coo.col]
         participant_ids = [int(matrix.participant_ids[r]) for r in coo.row]
-        Vote.objects.bulk_create(
-            (
-                Vote(
-                    statement_id=by_polis_id[comment_id],
-                    project=project,
-                    voter=f"{IMPORTED_VOTER}{participant_id}",
-                    value=int(value),
-                    created_at=times[0],
-                    updated_at=times[1],
-                )
-                for comment_id, participant_id, value in zip(
-                    comment_ids, participant_ids, coo.data, strict=True
-                )
-                for times in [vote_times.get((participant_id, comment_id), (now, now))]
-            ),
-            batch_size=5000,
+        total = len(comment_ids)
+        progress(f"{len(created):,} statements written; writing {total:,} votes…")
+        rows = (
+            Vote(
+                statement_id=by_polis_id[comment_id],
+                project=project,
+                voter=f"{IMPORTED_VOTER}{participant_id}",
+                value=int(value),
+                created_at=times[0],
+                updated_at=times[1],
+            )
+            for comment_id, participant_id, value in zip(
+                comment_ids, participant_ids, coo.data, strict=True
+            )
+            for times in [vote_times.get((participant_id, comment_id), (now, now))]
         )
+        saved = 0
+        # Batch by batch, saying how far it has got: a large conversation takes a while. None
+        # of it is kept unless all of it is (the transaction).
+        while batch := list(itertools.islice(rows, VOTE_BATCH)):
+            Vote.objects.bulk_create(batch)
+            saved += len(batch)
+            progress(f"Votes written: {saved:,} of {total:,}.")
     analysis_request(project_id=project.pk)
     return ImportSummary(
         statements=len(created),
@@ -234,8 +253,10 @@ def _credit(folder: Path) -> str:
     )
 
 
-def polis_export(*, project: Project) -> dict[str, bytes]:
+def polis_export(*, project: Project, progress: Progress = _silent) -> dict[str, bytes]:
     """The project's statements and votes as a Pol.is export folder (file name -> bytes).
+
+    `progress` is told each step, for a command exporting a large conversation.
 
     Imported participants keep their Pol.is ids; members get fresh numbers above them, in
     order of their first vote, so nothing in the export points back at a member account.
@@ -265,6 +286,7 @@ def polis_export(*, project: Project) -> dict[str, bytes]:
         .order_by("updated_at", "id")
         .values_list("voter", "statement_id", "value", "updated_at")
     )
+    progress(f"Read {len(statements):,} statements and {len(votes):,} votes; building the files…")
     imported = {int(v[1:]) for v, *_ in votes if v.startswith(IMPORTED_VOTER)}
     voter_id: dict[str, int] = {}
     fresh = max(imported, default=-1) + 1

@@ -3,7 +3,18 @@ from collections import Counter
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Concat
 
 from groundswell.deliberation.models import (
@@ -45,11 +56,22 @@ def statement_get(*, project: Project, pk: int) -> Statement | None:
 
 
 def statements_open_with_counts(*, project: Project) -> QuerySet[Statement]:
-    """Statements open for votes, oldest first, each with its number of votes (`n_votes`)."""
+    """Statements open for votes, oldest first, each with its number of votes (`n_votes`).
+
+    Counted per statement by a subquery rather than a join and GROUP BY: a page then counts the
+    votes of its own rows only, and counting the statements (for the pages) reads no vote at
+    all, where the join read every vote of the project for both (vTaiwan: 49,443).
+    """
+    n_votes = (
+        Vote.objects.filter(statement=OuterRef("pk"))
+        .order_by()
+        .annotate(n=Func(F("id"), function="COUNT"))
+        .values("n")
+    )
     return (
         Statement.objects.filter(project=project, status=StatementStatus.ACCEPTED)
-        .annotate(n_votes=Count("votes"))
-        .order_by("id")  # an aggregate drops Meta.ordering, and pages need a fixed order
+        .annotate(n_votes=Subquery(n_votes, output_field=IntegerField()))
+        .order_by("id")  # pages need a fixed order
     )
 
 

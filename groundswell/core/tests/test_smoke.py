@@ -89,3 +89,19 @@ def test_evidence_file_is_served_only_through_the_project_door(
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == b"week,missed\n1,4\n"
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_web_worker_loads_the_pages_code_as_it_starts(tmp_path):
+    """Importing the URLconf brings in the views and the analysis libraries, seconds of work: a
+    worker does it as it starts, not while the first visitor after a restart waits."""
+    import os
+    import subprocess
+    import sys
+
+    probe = "import sys, groundswell.wsgi; print('groundswell.deliberation.views' in sys.modules)"
+    env = {**os.environ, "GROUNDSWELL_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"

@@ -397,3 +397,47 @@ def test_two_imports_into_one_project_at_once_on_sqlite(tmp_path):
         f"said=['imported {expected} votes', 'refused: This project already holds an imported "
         f"Pol.is conversation.'] errors=[] votes={expected}"
     )
+
+
+def test_the_import_and_export_commands_show_their_progress(tmp_path, monkeypatch, db):
+    """A real conversation takes the import half a minute: it says how far it has got as it
+    goes, batch by batch of votes, and so does the export, step by step."""
+    import groundswell.deliberation.polis as polis
+
+    monkeypatch.setattr(polis, "VOTE_BATCH", 2)
+    source = tmp_path / "conversation"
+    source.mkdir()
+    (source / "comments.csv").write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        "1,x,0,5,0,0,1,Fewer forms\n2,x,1,5,0,0,1,More visits\n"
+    )
+    (source / "votes.csv").write_text(
+        "timestamp,datetime,comment-id,voter-id,vote\n"
+        "3,x,0,5,1\n4,x,1,5,-1\n5,x,0,6,1\n6,x,1,6,0\n7,x,0,7,-1\n"
+    )
+    project = factories.ProjectFactory()
+    out = io.StringIO()
+    call_command("import_polis", str(source), project=project.slug, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [f"Reading {source}…", "2 statements written; writing 5 votes…"]
+    assert lines[2:5] == [
+        "Votes written: 2 of 5.",
+        "Votes written: 4 of 5.",
+        "Votes written: 5 of 5.",
+    ]
+    assert lines[5].startswith("Imported 2 statements and 5 votes")
+    assert Vote.objects.filter(project=project).count() == 5
+
+    out = io.StringIO()
+    call_command("export_polis", str(tmp_path / "out"), project=project.slug, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[:2] == [
+        f"Reading the statements and votes of {project.slug}…",
+        "Read 2 statements and 5 votes; building the files…",
+    ]
+    assert [line.split(" (")[0] for line in lines[2:5]] == [
+        "Wrote comments.csv",
+        "Wrote votes.csv",
+        "Wrote participants-votes.csv",
+    ]
+    assert lines[-1].startswith("Wrote a Pol.is export of")
