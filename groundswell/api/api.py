@@ -1,14 +1,19 @@
 """JSON API under /api/v1/, thin over the same selectors and services as the web pages."""
 
+import json
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Query, Schema
-from ninja.pagination import PageNumberPagination, paginate
-from ninja.security import django_auth
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestInvalid
+from ninja.pagination import paginate
+from ninja.parser import Parser
+from ninja.security import SessionAuth
 from pydantic import AfterValidator
 
+from groundswell.api.pagination import NumberedPages
 from groundswell.api.schemas import (
     ContributionOut,
     Error,
@@ -25,12 +30,85 @@ from groundswell.deliberation import services as deliberation_services
 from groundswell.projects.permissions import Action, current_phase, project_get_for_user
 from groundswell.projects.selectors import projects_visible_to
 
+
+class BodyNotJson(ValueError):
+    pass
+
+
+class JsonBodyParser(Parser):
+    """JSON bodies, with a refusal that says what was wrong (django-ninja's own says only
+    "Cannot parse request body")."""
+
+    def parse_body(self, request):
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            raise BodyNotJson("Send the body as JSON, with Content-Type: application/json.")
+        try:
+            return json.loads(request.body)
+        except ValueError as error:
+            raise BodyNotJson(f"The body is not valid JSON: {error}.") from error
+
+
+class SignedInSession(SessionAuth):
+    """Django's session, with its CSRF check. A visitor with no session is asked to sign in
+    (401): CSRF protects a session, and "CSRF check failed" would send them looking for a token
+    that cannot help."""
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+signed_in = SignedInSession()
+
+
 api = NinjaAPI(
     title="Groundswell API",
     version="1",
     urls_namespace="api",
     docs_url=None,
+    parser=JsonBodyParser(),
 )
+
+# Every error is {"detail": ...}: a sentence, or for input refused field by field an object
+# naming each field with its messages, whether the API's schema or a service refused it.
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 413: Error, 422: Error, 429: Error}
+
+
+def errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    detail = str(exc)
+    if isinstance(exc.__cause__, BodyNotJson):
+        detail = str(exc.__cause__)
+    elif isinstance(exc, AuthenticationError):
+        detail = "Sign in first: this needs a signed-in member."
+    elif exc.status_code == 403 and "CSRF" in detail:
+        detail = "CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header."
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+def _field(loc: tuple) -> str:
+    # ("body", "vote", "value") -> "value"; ("query", "page") -> "page"; the whole body -> "body"
+    source, *rest = loc
+    if source == "body":
+        rest = rest[1:]
+    return ".".join(str(part) for part in rest) or source
+
+
+@api.exception_handler(RequestInvalid)
+def request_invalid(request, exc):
+    detail: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = tuple(error.get("loc") or ("body",))
+        message = error.get("msg", "Invalid value")
+        if loc[0] == "body" and len(loc) <= 2 and error.get("type") == "missing":
+            message = "The body is missing: send a JSON object."
+        detail.setdefault(_field(loc), []).append(message)
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(Http404)
@@ -88,13 +166,13 @@ def _contribution(c) -> dict:
     }
 
 
-@api.get("/projects", response=list[ProjectOut])
-@paginate(PageNumberPagination, page_size=20)
+@api.get("/projects", response={200: list[ProjectOut], **errors(422)})
+@paginate(NumberedPages, page_size=20)
 def list_projects(request):
     return [_project(p) for p in projects_visible_to(user=request.user)]
 
 
-@api.get("/projects/{slug}", response={200: ProjectOut, 404: Error})
+@api.get("/projects/{slug}", response={200: ProjectOut, **errors(404)})
 def get_project(request, slug: str):
     return _project(project_get_for_user(slug=slug, user=request.user))
 
@@ -116,8 +194,10 @@ class ContributionFilters(Schema):
     q: FilterText = ""
 
 
-@api.get("/projects/{slug}/contributions", response={200: list[ContributionOut], 404: Error})
-@paginate(PageNumberPagination, page_size=20)
+@api.get(
+    "/projects/{slug}/contributions", response={200: list[ContributionOut], **errors(404, 422)}
+)
+@paginate(NumberedPages, page_size=20)
 def list_contributions(request, slug: str, filters: Query[ContributionFilters]):
     project = project_get_for_user(slug=slug, user=request.user)
     contributions = contribution_selectors.contributions_list(
@@ -126,23 +206,21 @@ def list_contributions(request, slug: str, filters: Query[ContributionFilters]):
     return [_contribution(c) for c in contributions]
 
 
-@api.get("/projects/{slug}/contributions/{pk}", response={200: ContributionOut, 404: Error})
+@api.get("/projects/{slug}/contributions/{pk}", response={200: ContributionOut, **errors(404, 422)})
 def get_contribution(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user)
     return _contribution(contribution_selectors.contribution_get(project=project, pk=pk))
 
 
-@api.get("/projects/{slug}/statements", response={200: list[StatementOut], 404: Error})
-@paginate(PageNumberPagination, page_size=50)
+@api.get("/projects/{slug}/statements", response={200: list[StatementOut], **errors(404, 422)})
+@paginate(NumberedPages, page_size=50)
 def list_statements(request, slug: str):
+    """Statements open for votes, oldest first, with the signed-in member's vote on each."""
     project = project_get_for_user(slug=slug, user=request.user)
-    return [
-        {"id": s.pk, "text": s.text, "byline": s.byline, "my_vote": s.my_vote}
-        for s in deliberation_selectors.statements_with_my_votes(project=project, user=request.user)
-    ]
+    return deliberation_selectors.statements_with_my_votes(project=project, user=request.user)
 
 
-@api.get("/projects/{slug}/results", response={200: ResultsOut, 404: Error})
+@api.get("/projects/{slug}/results", response={200: ResultsOut, **errors(404)})
 def get_results(request, slug: str):
     """The opinion groups, consensus, bridging and pairwise ranking last computed."""
     project = project_get_for_user(slug=slug, user=request.user)
@@ -155,8 +233,8 @@ def get_results(request, slug: str):
 
 @api.post(
     "/projects/{slug}/statements/{pk}/vote",
-    auth=django_auth,
-    response={200: VoteOut, 400: Error, 403: Error, 404: Error, 429: Error},
+    auth=signed_in,
+    response={200: VoteOut, **errors(400, 401, 403, 404, 413, 422, 429)},
 )
 @rate_limit("vote", raise_exception=True)
 def cast_vote(request, slug: str, pk: int, vote: VoteIn):

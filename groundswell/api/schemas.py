@@ -63,7 +63,8 @@ class VoteOut(Schema):
 
 
 class Error(Schema):
-    detail: str | dict
+    # A sentence, or for input refused field by field: each field's messages.
+    detail: str | dict[str, list[str]]
 
 
 class ScoredStatementOut(Schema):

@@ -184,3 +184,195 @@ def test_results_are_published_as_json_like_the_results_page(
     # A private project's results stay private.
     client.force_login(outsider)
     assert client.get(f"/api/v1/projects/{private_project.slug}/results").status_code == 404
+
+
+def test_pages_link_to_the_next_and_previous_and_keep_to_their_limits(client, project, host_admin):
+    statements = [
+        statement_create(project=project, author=host_admin, text=f"Statement {i}")
+        for i in range(5)
+    ]
+    url = f"/api/v1/projects/{project.slug}/statements"
+    first = client.get(url, {"page_size": 2}).json()
+    assert (first["count"], first["pages"], first["previous"]) == (5, 3, None)
+    seen, page = [], first
+    while True:
+        seen += [s["id"] for s in page["items"]]
+        if page["next"] is None:
+            break
+        assert (
+            page["next"].startswith("http://testserver/api/v1/") and "page_size=2" in page["next"]
+        )
+        page = client.get(page["next"]).json()
+    assert seen == [s.pk for s in statements]  # every statement once, oldest first
+    assert client.get(page["previous"]).json()["items"][0]["id"] == statements[2].pk
+
+    # Beyond the end: no items, and the way back is the last page (a number too big for SQL too).
+    for beyond in (4, 10**20):
+        body = client.get(url, {"page": beyond, "page_size": 2}).json()
+        assert body["items"] == [] and body["next"] is None
+        assert body["previous"].endswith("page=3") or "page=3&" in body["previous"]
+    refused = client.get(url, {"page_size": 101})
+    assert refused.status_code == 422 and "page_size" in refused.json()["detail"]
+
+
+def test_the_statement_list_reads_authors_with_the_statements(client, project, host_admin):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groundswell.testing import factories
+
+    url = f"/api/v1/projects/{project.slug}/statements"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    statement_create(project=project, author=host_admin, text="The first")
+    few = queries()
+    for i in range(60):  # more than a page, each by another member
+        statement_create(project=project, author=factories.UserFactory(), text=f"Point {i}")
+    assert queries() == few
+
+
+def test_a_member_reads_back_and_changes_their_vote(client, project, host_admin, practitioner):
+    statement = statement_create(project=project, author=host_admin, text="Pay travel time")
+    client.force_login(practitioner)
+    url = f"/api/v1/projects/{project.slug}/statements/{statement.pk}/vote"
+
+    def vote(value: int) -> dict:
+        response = client.post(url, json.dumps({"value": value}), content_type="application/json")
+        assert response.status_code == 200
+        return response.json()
+
+    def mine():
+        items = client.get(f"/api/v1/projects/{project.slug}/statements").json()["items"]
+        return [s["my_vote"] for s in items]
+
+    assert mine() == [None]
+    first = vote(1)
+    assert vote(1)["value"] == 1 and mine() == [1]  # the same vote again: still one
+    changed = vote(-1)
+    assert (changed["statement"], changed["value"]) == (first["statement"], -1)
+    assert mine() == [-1]
+    saved = Vote.objects.get()
+    assert saved.value == -1 and saved.created_at <= saved.updated_at
+
+
+def test_results_leave_out_a_statement_rejected_since_they_were_computed(
+    client, project, host_admin
+):
+    from groundswell.deliberation import analysis
+    from groundswell.deliberation.models import Statement, StatementStatus
+    from groundswell.deliberation.services import vote_cast
+    from groundswell.testing import factories
+
+    statements = [
+        statement_create(project=project, author=host_admin, text=f"Point {i}") for i in range(3)
+    ]
+    for i, voter in enumerate(factories.UserFactory() for _ in range(6)):
+        for statement in statements:
+            vote_cast(statement=statement, user=voter, value=1 if i % 3 else -1)
+    analysis.analysis_recompute(project_id=project.pk)
+    url = f"/api/v1/projects/{project.slug}/results"
+
+    def texts() -> set[str]:
+        body = client.get(url).json()
+        rows = [r for g in body["groups"] for r in g["representative"]]
+        rows += body["consensus"] + body["bridging_latent"]
+        return {r["text"] for r in rows}
+
+    assert "Point 0" in texts()
+    # A host rejects it; the recompute this queues has not run yet (or failed).
+    Statement.objects.filter(pk=statements[0].pk).update(status=StatementStatus.REJECTED)
+    assert "Point 0" not in texts()
+    assert "Point 0" not in client.get(f"/projects/{project.slug}/results/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "says"),
+    [
+        ("{value: 1", "application/json", 400, "The body is not valid JSON"),
+        ("value=1", "application/x-www-form-urlencoded", 400, "Content-Type: application/json"),
+        ("", "application/json", 422, "The body is missing"),
+        ('{"value": 1, "x": "' + "y" * 3_000_000 + '"}', "application/json", 413, "too large"),
+    ],
+)
+def test_a_vote_the_api_cannot_read_says_why(
+    client, project, host_admin, practitioner, body, content_type, status, says
+):
+    statement = statement_create(project=project, author=host_admin, text="Pay travel time")
+    client.force_login(practitioner)
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/statements/{statement.pk}/vote",
+        body,
+        content_type=content_type,
+    )
+    assert response.status_code == status
+    assert says in json.dumps(response.json()["detail"])
+    assert not Vote.objects.exists()
+
+
+def test_refused_input_names_its_field_as_a_service_refusal_does(
+    client, project, host_admin, practitioner
+):
+    statement = statement_create(project=project, author=host_admin, text="Pay travel time")
+    client.force_login(practitioner)
+    url = f"/api/v1/projects/{project.slug}/statements/{statement.pk}/vote"
+
+    def detail(payload: dict):
+        return client.post(url, json.dumps(payload), content_type="application/json").json()[
+            "detail"
+        ]
+
+    assert detail({"value": 5}) == {"value": ["A vote is agree, disagree or pass."]}  # service
+    assert list(detail({"value": "lots"})) == ["value"]  # schema
+    assert list(detail({})) == ["value"]
+    assert list(
+        client.get(f"/api/v1/projects/{project.slug}/statements?page=x").json()["detail"]
+    ) == ["page"]
+
+
+def test_signing_in_is_asked_for_in_words(project, host_admin):
+    from django.test import Client
+
+    statement = statement_create(project=project, author=host_admin, text="Pay travel time")
+    # With no session there is nothing for CSRF to protect: the answer is to sign in.
+    response = Client(enforce_csrf_checks=True).post(
+        f"/api/v1/projects/{project.slug}/statements/{statement.pk}/vote",
+        {"value": 1},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Sign in first: this needs a signed-in member."}
+
+
+def test_statements_show_no_protected_author_nor_waiting_or_rejected_ones(
+    client, project, private_project, host_admin, practitioner, service_user
+):
+    from groundswell.deliberation.services import deliberation_settings_update, statement_moderate
+
+    statement_create(
+        project=project, author=practitioner, text="Said safely", attribution="protected"
+    )
+    rejected = statement_create(project=project, author=practitioner, text="Turned down")
+    statement_moderate(statement=rejected, by=host_admin, accept=False)
+    deliberation_settings_update(project=project, by=host_admin, moderation="pre")
+    statement_create(project=project, author=service_user, text="Waiting for a host")
+    elsewhere = statement_create(project=private_project, author=host_admin, text="Elsewhere")
+    for viewer in (None, service_user, practitioner):
+        if viewer:
+            client.force_login(viewer)
+        body = client.get(f"/api/v1/projects/{project.slug}/statements").content.decode()
+        assert json.loads(body)["items"][0]["byline"] == "Protected contributor"
+        assert [s["text"] for s in json.loads(body)["items"]] == ["Said safely"]
+        for secret in [practitioner.username, practitioner.display_name, practitioner.email]:
+            assert secret not in body
+    # Another project's statement is no statement of this one.
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/statements/{elsewhere.pk}/vote",
+        json.dumps({"value": 1}),
+        content_type="application/json",
+    )
+    assert response.status_code == 404 and response.json() == {"detail": "No such statement"}
+    assert not Vote.objects.exists()

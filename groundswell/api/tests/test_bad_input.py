@@ -108,3 +108,12 @@ def test_the_site_outside_the_api_keeps_its_html_error_pages(client, db):
     response = client.get("/projects/no-such-project/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_staff_without_two_factor_are_refused_in_json_not_redirected(client, project):
+    # The site sends them to set up an authenticator; a program cannot follow that to a form.
+    client.force_login(factories.UserFactory(is_staff=True))
+    response = client.get(f"/api/v1/projects/{project.slug}/statements")
+    assert response.status_code == 403
+    _assert_json(response)
+    assert "two-factor" in response.json()["detail"]
