@@ -1,16 +1,19 @@
 """Pol.is export folders in and out: comments.csv, votes.csv, participants-votes.csv."""
 
 import csv
+import hashlib
 import io
 import itertools
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from groundswell.analysis import PolisFormatError, read_polis_export
@@ -383,6 +386,48 @@ def polis_export(*, project: Project, progress: Progress = _silent) -> dict[str,
             "are shared under its licence: keep this attribution with them.\n"
         ).encode()
     return files
+
+
+ZIP_CACHE_SECONDS = 60 * 60
+
+
+def polis_export_zip(*, project: Project) -> bytes:
+    """The export as one zip file, for the web's download.
+
+    Building it reads every vote (seconds on a conversation of vTaiwan's size), and anyone may
+    ask for a public project's: so the zip is kept in the cache under a fingerprint of what it
+    holds, read with two aggregate queries, and built again only when that changes.
+    """
+    key = f"gs:polis-zip:{project.pk}:{_export_fingerprint(project)}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in polis_export(project=project).items():
+            archive.writestr(name, content)
+    built = buffer.getvalue()
+    cache.set(key, built, timeout=ZIP_CACHE_SECONDS)
+    return built
+
+
+def _export_fingerprint(project: Project) -> str:
+    # Statements: how many, and the ids in each state (a sum per state changes with any
+    # decision). Votes: how many, and the latest change (a changed vote moves `updated_at`).
+    statements = Statement.objects.filter(project=project).aggregate(
+        n=Count("id"),
+        **{f"ids_{state}": Sum("id", filter=Q(status=state)) for state in StatementStatus.values},
+    )
+    votes = Vote.objects.filter(project=project).aggregate(
+        n=Count("id"), last_id=Max("id"), last_change=Max("updated_at")
+    )
+    credit = (
+        DeliberationSettings.objects.filter(project=project)
+        .values_list("imported_from", flat=True)
+        .first()
+    )
+    seen = repr((sorted(statements.items()), sorted(votes.items()), credit))
+    return hashlib.sha256(seen.encode()).hexdigest()[:32]
 
 
 _MODERATED = {StatementStatus.ACCEPTED: 1, StatementStatus.REJECTED: -1, StatementStatus.PENDING: 0}

@@ -1,6 +1,3 @@
-import io
-import zipfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +24,7 @@ from groundswell.deliberation.forms import (
 )
 from groundswell.deliberation.models import MIN_PERSPECTIVE_VOTERS, IdeaStatus, VoteValue
 from groundswell.deliberation.opinion_map import opinion_map
-from groundswell.deliberation.polis import polis_export
+from groundswell.deliberation.polis import polis_export_zip
 from groundswell.people.perspectives import Role
 from groundswell.projects.permissions import Action, can, project_get_for_user
 from groundswell.projects.selectors import project_participation
@@ -339,11 +336,7 @@ def export_polis(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user)
     if project.is_private:
         raise Http404("Private projects do not publish their data")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in polis_export(project=project).items():
-            archive.writestr(name, content)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response = HttpResponse(polis_export_zip(project=project), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{project.slug}-polis.zip"'
     return response
 

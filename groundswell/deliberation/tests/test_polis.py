@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from groundswell.analysis import read_polis_export
 from groundswell.deliberation.models import Statement, Vote
@@ -441,3 +442,33 @@ def test_the_import_and_export_commands_show_their_progress(tmp_path, monkeypatc
         "Wrote participants-votes.csv",
     ]
     assert lines[-1].startswith("Wrote a Pol.is export of")
+
+
+def test_the_download_is_built_once_and_again_after_any_change(client, project, folder):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    polis_import(project=project, directory=folder)
+    url = f"/projects/{project.slug}/export/polis.zip"
+
+    def votes_csv() -> str:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        built = any('"voter"' in q["sql"] for q in queries.captured_queries)
+        return zipfile.ZipFile(io.BytesIO(response.content)).read("votes.csv").decode(), built
+
+    first, built = votes_csv()
+    assert built and ",0,5,1" in first
+    again, built = votes_csv()
+    assert again == first and not built  # served from the cache: no vote row read
+
+    # A changed vote, a moderation decision and a new statement each give a fresh download.
+    Vote.objects.filter(project=project, voter="p5").update(value=-1, updated_at=timezone.now())
+    changed, built = votes_csv()
+    assert built and ",0,5,-1" in changed
+    Statement.objects.filter(project=project, polis_id=1).update(status="accepted")
+    assert votes_csv()[1]
+    Statement.objects.create(project=project, text="Late one")
+    assert votes_csv()[1]
+    assert not votes_csv()[1]
