@@ -89,6 +89,7 @@ def vote_cast(request, slug: str, pk: int):
     if statement is None:
         raise Http404("No such statement")
     form = VoteForm(request.POST)
+    refused = True
     if not form.is_valid():
         # Only a tampered form gets here; say so where the member is, as for a refused vote.
         messages.error(request, "Choose agree, disagree or pass.")
@@ -97,13 +98,18 @@ def vote_cast(request, slug: str, pk: int):
             services.vote_cast(
                 statement=statement, user=request.user, value=form.cleaned_data["value"]
             )
+            refused = False
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     if _is_htmx(request):
         return render(request, "deliberation/_vote_card.html", _vote_context(request, project))
     if request.POST.get("next") == "statements":
         return redirect(_statements_url(slug=slug, page=request.POST.get("page"), pk=statement.pk))
-    return redirect("deliberation:vote", slug=slug)
+    # Without JavaScript, back at the card rather than the top of the page: the next statement
+    # and its buttons in view on a phone, and the next Tab on its first button. A refusal's
+    # message is at the top of the page, so that is where a refused vote goes back to.
+    url = reverse("deliberation:vote", kwargs={"slug": slug})
+    return redirect(url if refused else f"{url}#vote-card")
 
 
 def _statements_url(*, slug: str, page: str | None, pk: int) -> str:
@@ -252,7 +258,9 @@ def compare(request, slug: str):
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
-            return redirect("deliberation:compare", slug=slug)
+                return redirect("deliberation:compare", slug=slug)
+            # As after a vote: at the next pair, not the top of the page.
+            return redirect(reverse("deliberation:compare", kwargs={"slug": slug}) + "#pair-title")
         messages.error(request, "Choose one of the two ideas, or can't decide.")
     return render(request, "deliberation/compare.html", _compare_context(request, project))
 

@@ -58,19 +58,27 @@ def test_voting_with_htmx_is_one_click_per_vote(
 
 def test_voting_and_comparing_without_javascript(new_context, deliberating, practitioner):
     project, _ = deliberating
-    page = new_context(java_script_enabled=False).new_page()
+    page = new_context(java_script_enabled=False, viewport={"width": 320, "height": 640}).new_page()
     log_in(page, practitioner)
     page.goto(f"/projects/{project.slug}/vote/")
-    page.get_by_role("button", name="Agree", exact=True).click()
+    page.get_by_role("button", name="Agree", exact=True).press("Enter")
     expect(page.locator("#vote-card")).to_contain_text("2 statements left")
+    # The page opens at the next statement, not at its top: on a phone its buttons are in view,
+    # and one Tab reaches the first of them, not the skip link and the whole header again.
+    expect(page.get_by_role("button", name="Pass / unsure")).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Agree", exact=True)).to_be_focused()
 
     page.locator("#id_text").fill("Rotas should be shared with families a week ahead.")
     page.get_by_role("button", name="Add statement").click()
     expect(page.get_by_role("status").first).to_contain_text("open for votes")
 
     page.goto(f"/projects/{project.slug}/compare/")
-    page.locator("form.pair button.idea-choice").first.click()
+    page.locator("form.pair button.idea-choice").first.press("Enter")
     expect(page.locator("form.pair")).to_be_visible()
+    expect(page.get_by_role("button", name="Can't decide")).to_be_in_viewport()  # the next pair
+    page.keyboard.press("Tab")
+    expect(page.locator("form.pair button.idea-choice").first).to_be_focused()
 
 
 def test_comparing_every_pair_ends_with_a_clear_message(
@@ -219,6 +227,8 @@ def test_an_htmx_vote_refused_because_the_phase_ended_says_why(
     expect(page.get_by_role("heading", name="You cannot do that here")).to_be_visible()
     expect(page.locator("main")).to_contain_text("not taking that at its current phase")
     assert page.locator("main").count() == 1
+    # The button pressed is gone: the focus goes to the new content, not to the page's end.
+    expect(page.locator("main")).to_be_focused()
 
 
 def test_an_htmx_vote_refused_by_the_csrf_check_says_what_to_do(
@@ -237,6 +247,7 @@ def test_an_htmx_vote_refused_by_the_csrf_check_says_what_to_do(
     expect(page.get_by_role("heading", name="Please try again")).to_be_visible()
     expect(page.locator("main")).to_contain_text("Nothing was saved")
     assert page.locator("main").count() == 1
+    expect(page.locator("main")).to_be_focused()
     assert_accessible(page, "vote refused by the CSRF check")
     # Reloading, as the page says, gives a working vote again.
     page.reload()
@@ -290,11 +301,24 @@ def test_long_unbroken_statements_and_ideas_fit_a_phone_screen(
         assert widths[0] <= widths[1], (path, widths)
 
 
+# Table cells holding a number whose text runs over more than one line: a table squeezes a
+# column whose words may break anywhere, and "24" reads as "2" over "4".
+BROKEN_NUMBERS = """() => [...document.querySelectorAll('main td')]
+  .filter(td => /^-?[0-9][0-9.,]*%?$/.test(td.textContent.trim()))
+  .filter(td => {
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
+  })
+  .map(td => td.textContent.trim())"""
+
+
 def test_results_of_a_real_conversation_on_a_phone_screen_are_accessible(
     new_context, site, assert_accessible
 ):
     """A real Pol.is conversation at 320 px: tables wrap their text rather than become
-    scrolling regions nobody can scroll from the keyboard (axe: scrollable-region-focusable)."""
+    scrolling regions nobody can scroll from the keyboard (axe: scrollable-region-focusable),
+    and never inside a number."""
     from pathlib import Path
 
     from groundswell.deliberation.polis import polis_import
@@ -316,6 +340,7 @@ def test_results_of_a_real_conversation_on_a_phone_screen_are_accessible(
             ".filter(t => t.scrollWidth > t.clientWidth).map(t => t.outerHTML.slice(0, 80))"
         )
         assert not scrolling, (path, scrolling)
+        assert not page.evaluate(BROKEN_NUMBERS), path
         assert_accessible(page, f"{path or 'project page'} at 320 px")
 
 
@@ -349,3 +374,21 @@ def test_a_host_pastes_statements_one_per_line(
     no_js.get_by_role("button", name="Add these statements").click()
     expect(no_js.locator("main")).to_contain_text("2 statements added.")
     assert project.statements.count() == len(STATEMENTS) + 2
+
+
+def test_a_form_error_on_a_phone_takes_the_focus_to_the_summary(
+    new_context, deliberating, practitioner
+):
+    """The add-a-statement and add-an-idea forms sit far down a 320 px page: after a refused
+    submission the page must not open at its top, with the error out of sight and the focus
+    on nothing. Without JavaScript, as `autofocus` needs none."""
+    project, _ = deliberating
+    page = new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False).new_page()
+    log_in(page, practitioner)
+    for path, button in [("vote/", "Add statement"), ("compare/", "Add idea")]:
+        page.goto(f"/projects/{project.slug}/{path}")
+        page.get_by_role("button", name=button).press("Enter")
+        summary = page.get_by_role("alert")
+        expect(summary).to_contain_text("There is a problem")
+        expect(summary).to_be_focused()
+        expect(summary).to_be_in_viewport()

@@ -295,6 +295,8 @@ def test_htmx_votes_over_the_limit_get_a_small_fragment(
     assert Vote.objects.count() == 1
     body = response.content.decode()
     assert "<html" not in body and 'role="alert"' in body and "Please wait" in body
+    # It replaces the card with the button pressed: htmx gives the focus to what is autofocus.
+    assert 'tabindex="-1" autofocus' in body
     assert response["Retry-After"]
 
 

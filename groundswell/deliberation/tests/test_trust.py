@@ -76,9 +76,9 @@ def test_the_results_page_shows_counts_and_no_names(client, voting_world, practi
     page = client.get(reverse("deliberation:results", args=[voting_world.slug])).content.decode()
     assert "How far voters are verified" in page
     assert "Of the 4 members who voted" in page
-    assert "Verified their e-mail address</th><td>3</td>" in page
-    assert "Joined by invitation (a link or a code)</th><td>2</td>" in page
-    assert "Hold a verified role</th><td>1</td>" in page
+    assert 'Verified their e-mail address</th><td class="num">3</td>' in page
+    assert 'Joined by invitation (a link or a code)</th><td class="num">2</td>' in page
+    assert 'Hold a verified role</th><td class="num">1</td>' in page
     assert "registered nurse" not in page
     assert "Sam Service-User" not in page and "Olly Outsider" not in page
 

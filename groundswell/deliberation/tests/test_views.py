@@ -439,7 +439,10 @@ def test_the_pairwise_ranking_shows_its_interval_on_the_scores_scale(
     analysis.analysis_recompute(project_id=project.pk)
 
     page = client.get(f"/projects/{project.slug}/results/").content.decode()
-    rows = re.findall(r"<tr><td>(Idea \d)</td><td>([\d.]+)</td><td>([\d.]+) to ([\d.]+)</td>", page)
+    num = '<td class="num">'
+    rows = re.findall(
+        rf"<tr><td>(Idea \d)</td>{num}([\d.]+)</td>{num}([\d.]+) to ([\d.]+)</td>", page
+    )
     assert [row[0] for row in rows] == ["Idea 0", "Idea 1", "Idea 2"]
     for _, score, lower, upper in rows:
         assert 0 <= float(lower) <= float(score) <= float(upper) <= 100
