@@ -282,7 +282,7 @@ def test_counting_the_statement_list_for_its_pages_reads_no_votes(
         page = client.get(f"/projects/{project.slug}/statements/").content.decode()
     counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert counts and not [sql for sql in counts if "deliberation_vote" in sql]
-    votes = re.findall(r'id="statement-(\d+)">.*?</td><td>(\d+)</td>', page)
+    votes = re.findall(r'id="statement-(\d+)">.*?</td><td class="num">(\d+)</td>', page)
     assert votes == [(str(seeded[0].pk), "2"), (str(seeded[1].pk), "0"), (str(seeded[2].pk), "1")]
 
 
