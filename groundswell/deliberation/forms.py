@@ -78,6 +78,13 @@ class SettingsForm(forms.ModelForm):
             "statement_language",
         ]
         widgets = {"moderation": forms.RadioSelect}
+        help_texts = {
+            # The choices name statements only; hosts must know that ideas wait too, and what
+            # becomes of what is waiting when they switch.
+            "moderation": "Pre-moderation holds participants' pairwise ideas as well as their "
+            "statements. Switching to post-moderation does not publish what is already waiting: "
+            "it stays in the moderation queue until a host decides.",
+        }
 
 
 class StatementsSeedForm(forms.Form):

@@ -264,14 +264,18 @@ def polis_export(*, project: Project, progress: Progress = _silent) -> dict[str,
     Imported participants keep their Pol.is ids; members get fresh numbers above them, in
     order of their first vote, so nothing in the export points back at a member account.
     """
-    # Rejected statements travel as moderated out (-1), as Pol.is does; those a moderator hid or
-    # removed are not published at all, nor are members' statements waiting for a host. An
-    # imported comment still waiting was public in its source export already: it travels as
-    # unmoderated (0), as Pol.is publishes it.
+    # Statements open for votes are published. An imported comment that Pol.is moderated out
+    # or left waiting was public in its source export already: it travels as moderated out (-1)
+    # or unmoderated (0), as Pol.is publishes it. Members' statements a host rejected or has not
+    # read yet were never shown to anyone, and those a moderator hid or removed are taken down:
+    # none of them is published.
     statements = list(
         Statement.objects.filter(
-            Q(status__in=[StatementStatus.ACCEPTED, StatementStatus.REJECTED])
-            | Q(status=StatementStatus.PENDING, polis_id__isnull=False),
+            Q(status=StatementStatus.ACCEPTED)
+            | Q(
+                status__in=[StatementStatus.REJECTED, StatementStatus.PENDING],
+                polis_id__isnull=False,
+            ),
             project=project,
         ).order_by("id")
     )

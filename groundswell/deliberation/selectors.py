@@ -17,6 +17,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 
+from groundswell.contributions.authorship import protected_key
+from groundswell.contributions.models import Attribution, ProtectedAuthorKey
 from groundswell.deliberation.models import (
     IMPORTED_VOTER,
     MEMBER_VOTER,
@@ -111,14 +113,40 @@ def statements_pending(*, project: Project) -> QuerySet[Statement]:
     return Statement.objects.filter(project=project, status=StatementStatus.PENDING)
 
 
+def statements_mine_not_open(*, project: Project, user) -> list[Statement]:
+    """The member's own statements that are not open for votes, oldest first: those waiting for
+    a host and those a host rejected, so that the author can see what became of them.
+
+    Protected ones are recognised by recomputing the member's key for each (nothing stored says
+    who wrote them), as the moderation notices do.
+    """
+    if not user.is_authenticated:
+        return []
+    unpublished = Statement.objects.filter(
+        project=project,
+        status__in=[StatementStatus.PENDING, StatementStatus.REJECTED],
+        polis_id__isnull=True,
+    ).order_by("id")
+    mine = list(unpublished.filter(author=user))
+    candidates = {
+        protected_key(object_kind="statement", object_id=s.pk, user_id=user.pk): s
+        for s in unpublished.filter(attribution=Attribution.PROTECTED)
+    }
+    keys = list(candidates)
+    for start in range(0, len(keys), 500):
+        found = ProtectedAuthorKey.objects.filter(key__in=keys[start : start + 500])
+        mine.extend(candidates[key] for key in found.values_list("key", flat=True))
+    return sorted(mine, key=lambda s: s.pk)
+
+
 def statements_rejected(*, project: Project) -> QuerySet[Statement]:
     """Statements a host rejected (and Pol.is's moderated-out comments, imported), oldest first."""
     return Statement.objects.filter(project=project, status=StatementStatus.REJECTED).order_by("id")
 
 
 def statement_texts(*, project: Project) -> dict[int, str]:
-    """Texts the results page may show: open statements only, not those a host rejected or a
-    moderator hid or removed since the results were computed."""
+    """Texts the results page may show: those open for votes, not those a host rejected or has
+    yet to read, nor those a moderator hid or removed (the analysis leaves them all out)."""
     return dict(
         Statement.objects.filter(project=project, status=StatementStatus.ACCEPTED).values_list(
             "id", "text"

@@ -54,14 +54,20 @@ def _vote_context(request, project, *, statement_form=None, seed_form=None) -> d
         "settings": settings,
         "statement_lang": settings.statement_language,
         "statement_form": statement_form or StatementForm(),
+        # What became of the member's own statements a host has not opened for votes; the full
+        # page lists them, a card swapped in after a vote does not.
+        "mine_not_open": []
+        if _is_htmx(request)
+        else selectors.statements_mine_not_open(project=project, user=request.user),
         # Its own prefix: the page's two forms must not share field ids.
         "seed_form": seed_form or StatementsSeedForm(prefix="seed"),
     }
 
 
 def _project_for_statements(*, slug: str, user):
-    """The project, for voting and adding statements: members while its phase takes them, and
-    its hosts at any time, to seed statements before voting opens (statement_create lets them)."""
+    """The project, for voting and adding statements or ideas: members while its phase takes
+    them, and its hosts at any time, to seed statements and ideas before voting opens
+    (statement_create and idea_create let them)."""
     try:
         return project_get_for_user(slug=slug, user=user, action=Action.CONTRIBUTE)
     except PermissionDenied as refused:
@@ -244,24 +250,27 @@ def statement_moderate(request, slug: str, pk: int):
 @login_required
 @rate_limit("vote")
 def compare(request, slug: str):
+    if request.method != "POST":
+        # Hosts see the page in any phase, to add ideas to the pool before comparing opens.
+        project = _project_for_statements(slug=slug, user=request.user)
+        return render(request, "deliberation/compare.html", _compare_context(request, project))
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
-    if request.method == "POST":
-        form = ComparisonForm(request.POST)
-        if form.is_valid():
-            try:
-                services.comparison_record(
-                    project=project,
-                    user=request.user,
-                    first_id=form.cleaned_data["first"],
-                    second_id=form.cleaned_data["second"],
-                    outcome=form.cleaned_data["outcome"],
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("deliberation:compare", slug=slug)
-            # As after a vote: at the next pair, not the top of the page.
-            return redirect(reverse("deliberation:compare", kwargs={"slug": slug}) + "#pair-title")
-        messages.error(request, "Choose one of the two ideas, or can't decide.")
+    form = ComparisonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comparison_record(
+                project=project,
+                user=request.user,
+                first_id=form.cleaned_data["first"],
+                second_id=form.cleaned_data["second"],
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("deliberation:compare", slug=slug)
+        # As after a vote: at the next pair, not the top of the page.
+        return redirect(reverse("deliberation:compare", kwargs={"slug": slug}) + "#pair-title")
+    messages.error(request, "Choose one of the two ideas, or can't decide.")
     return render(request, "deliberation/compare.html", _compare_context(request, project))
 
 
@@ -269,7 +278,7 @@ def compare(request, slug: str):
 @require_POST
 @rate_limit("post")
 def idea_add(request, slug: str):
-    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    project = _project_for_statements(slug=slug, user=request.user)
     form = IdeaForm(request.POST)
     if form.is_valid():
         try:
@@ -277,12 +286,13 @@ def idea_add(request, slug: str):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                "Thank you. Your idea will join the pool once a host has approved it."
-                if idea.status == IdeaStatus.PENDING
-                else "Your idea is in the pool.",
-            )
+            if idea.status == IdeaStatus.PENDING:
+                done = "Thank you. Your idea will join the pool once a host has approved it."
+            elif can(user=request.user, action=Action.CONTRIBUTE, project=project):
+                done = "Your idea is in the pool."
+            else:  # a host seeding ideas before comparing opens
+                done = "Idea added. People can compare it once the project takes contributions."
+            messages.success(request, done)
             return redirect("deliberation:compare", slug=slug)
     context = _compare_context(request, project, idea_form=form)
     return render(request, "deliberation/compare.html", context, status=400)
@@ -290,7 +300,12 @@ def idea_add(request, slug: str):
 
 def _compare_context(request, project, *, idea_form=None) -> dict:
     context = project_page_context(request, project)
-    pair = selectors.idea_pair(project=project, user=request.user)
+    # No pair for a host while the phase takes no comparisons: they could not record one.
+    pair = (
+        selectors.idea_pair(project=project, user=request.user)
+        if context["can"].get("contribute")
+        else None
+    )
     return {
         **context,
         "ideas_waiting": selectors.ideas_waiting_count(project=project)
