@@ -523,12 +523,26 @@ def test_the_opinion_map_names_each_colour_once_however_many_people_it_draws(
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert svg.count("<circle") == people + 1
     assert svg.count("fill=") == 6  # the frame, three layers, and the letters A and B
-    layers = re.findall(r'<g fill="(#[0-9A-F]{6})">((?:<circle [^>]*/>)+)</g>', svg)
-    assert [(colour, marks.count("<circle")) for colour, marks in layers] == [
+    layers = re.findall(
+        r'<g fill="(#[0-9A-F]{6})" stroke="(#[0-9a-f]{6})"[^>]*>((?:<circle [^>]*/>)+)</g>', svg
+    )
+    assert [(colour, marks.count("<circle")) for colour, _, marks in layers] == [
         ("#595959", 1),
         ("#0072B2", people // 2),
         ("#D55E00", people // 2),
     ]
+    # WCAG 1.4.11: some group colours are light (#E69F00 is 2.2:1 on white), so every mark has
+    # an outline of 3:1 or more against the map's white ground.
+    assert all(_contrast_on_white(outline) >= 3 for _, outline, _ in layers)
+
+
+def _contrast_on_white(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+    return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)
 
 
 def test_results_count_the_participants_of_an_imported_conversation(client, project):
