@@ -5,7 +5,7 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.pagination import paginate
@@ -15,10 +15,18 @@ from pydantic import AfterValidator
 
 from groundswell.api.pagination import NumberedPages
 from groundswell.api.schemas import (
+    ComparisonIn,
+    ComparisonOut,
     ContributionOut,
     Error,
+    IdeaCreatedOut,
+    IdeaIn,
+    IdeaOut,
+    PairOut,
     ProjectOut,
     ResultsOut,
+    StatementCreatedOut,
+    StatementIn,
     StatementOut,
     VoteIn,
     VoteOut,
@@ -27,6 +35,7 @@ from groundswell.contributions import selectors as contribution_selectors
 from groundswell.core.ratelimit import RateLimited, rate_limit
 from groundswell.deliberation import selectors as deliberation_selectors
 from groundswell.deliberation import services as deliberation_services
+from groundswell.deliberation.forms import ComparisonForm, IdeaForm, StatementForm
 from groundswell.projects.permissions import Action, current_phase, project_get_for_user
 from groundswell.projects.selectors import projects_visible_to
 
@@ -246,3 +255,93 @@ def cast_vote(request, slug: str, pk: int, vote: VoteIn):
         statement=statement, user=request.user, value=vote.value
     )
     return {"statement": statement.pk, "value": saved.value, "updated_at": saved.updated_at}
+
+
+def _cleaned(form) -> dict:
+    """A JSON body put through the web page's own form: the same checks (text people can read,
+    lengths as saved, ids a database can take), refused as field messages (400) as the page
+    refuses them next to the field."""
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form.cleaned_data
+
+
+@api.post(
+    "/projects/{slug}/statements",
+    auth=signed_in,
+    response={201: StatementCreatedOut, **errors(400, 401, 403, 404, 413, 422, 429)},
+)
+@rate_limit("post", raise_exception=True)
+def add_statement(request, slug: str, statement: StatementIn):
+    """Add a statement for others to vote on. Members may while the project takes them (and its
+    hosts let members add statements); hosts at any time, to seed statements before voting
+    opens. Where the hosts approve members' statements first, it comes back "pending"."""
+    # Whoever may see the project gets this far: statement_create decides who may add one.
+    project = project_get_for_user(slug=slug, user=request.user)
+    fields = _cleaned(StatementForm(statement.dict()))
+    saved = deliberation_services.statement_create(project=project, author=request.user, **fields)
+    return Status(
+        201, {"id": saved.pk, "text": saved.text, "byline": saved.byline, "status": saved.status}
+    )
+
+
+@api.get("/projects/{slug}/ideas", response={200: list[IdeaOut], **errors(404, 422)})
+@paginate(NumberedPages, page_size=50)
+def list_ideas(request, slug: str):
+    """The ideas in the pool to compare, oldest first (not those waiting for a host)."""
+    project = project_get_for_user(slug=slug, user=request.user)
+    return deliberation_selectors.ideas_open(project=project)
+
+
+@api.post(
+    "/projects/{slug}/ideas",
+    auth=signed_in,
+    response={201: IdeaCreatedOut, **errors(400, 401, 403, 404, 413, 422, 429)},
+)
+@rate_limit("post", raise_exception=True)
+def add_idea(request, slug: str, idea: IdeaIn):
+    """Add an idea to the pool. Where the hosts approve members' ideas first, it comes back
+    "pending" and joins the pool once approved."""
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    fields = _cleaned(IdeaForm(idea.dict()))
+    return Status(
+        201, deliberation_services.idea_create(project=project, author=request.user, **fields)
+    )
+
+
+@api.get(
+    "/projects/{slug}/pair",
+    auth=signed_in,
+    response={200: PairOut, 204: None, **errors(401, 403, 404)},
+)
+def get_pair(request, slug: str):
+    """Two ideas for the signed-in member to compare, in the order to show them. 204 (no
+    content) when there is no pair for them: they have compared every pair there is (new pairs
+    come as new ideas join the pool), or the pool has fewer than two ideas (see .../ideas)."""
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    pair = deliberation_selectors.idea_pair(project=project, user=request.user)
+    if pair is None:
+        return Status(204, None)
+    settings = deliberation_services.deliberation_settings(project=project)
+    return {"prompt": settings.pairwise_prompt, "first": pair[0], "second": pair[1]}
+
+
+@api.post(
+    "/projects/{slug}/comparisons",
+    auth=signed_in,
+    response={200: ComparisonOut, **errors(400, 401, 403, 404, 413, 422, 429)},
+)
+@rate_limit("vote", raise_exception=True)
+def record_comparison(request, slug: str, comparison: ComparisonIn):
+    """Record which of two ideas the member chose ("first", "second", or "tie": can't decide),
+    or change their choice: one judgement per member and pair, whichever idea came first."""
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    fields = _cleaned(ComparisonForm(comparison.dict()))
+    saved = deliberation_services.comparison_record(
+        project=project,
+        user=request.user,
+        first_id=fields["first"],
+        second_id=fields["second"],
+        outcome=fields["outcome"],
+    )
+    return {"first": saved.first_id, "second": saved.second_id, "outcome": saved.outcome}

@@ -2,7 +2,10 @@ from datetime import date, datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
+
+from groundswell.contributions.models import Attribution
+from groundswell.deliberation.models import Outcome
 
 
 class PhaseOut(Schema):
@@ -60,6 +63,55 @@ class VoteOut(Schema):
     statement: int
     value: int
     updated_at: datetime
+
+
+class StatementIn(Schema):
+    text: str
+    attribution: Attribution = Attribution.NAMED
+
+
+class StatementCreatedOut(Schema):
+    id: int
+    text: str  # as saved: each run of spaces and line breaks made one space
+    byline: str
+    status: str  # "accepted": open for votes; "pending": waiting for a host to approve it
+
+
+class IdeaIn(Schema):
+    text: str
+    attribution: Attribution = Attribution.NAMED
+
+
+class IdeaOut(Schema):
+    # No byline: the pages show an idea by its text alone.
+    id: int
+    text: str
+
+
+class IdeaCreatedOut(IdeaOut):
+    status: str  # "accepted": in the pool; "pending": waiting for a host to approve it
+
+
+class PairOut(Schema):
+    prompt: str  # the host's question, such as "Which of these two matters more?"
+    first: IdeaOut
+    second: IdeaOut
+
+
+# Ids as JSON numbers: lax integers would take true as idea 1 and "2" as idea 2.
+IdeaId = Annotated[int, Field(strict=True)]
+
+
+class ComparisonIn(Schema):
+    first: IdeaId
+    second: IdeaId
+    outcome: Outcome  # "first", "second", or "tie" (can't decide)
+
+
+class ComparisonOut(Schema):
+    first: int
+    second: int
+    outcome: str
 
 
 class Error(Schema):

@@ -55,6 +55,13 @@ ROUTES: dict[str, Rule] = {
     "api:list_statements": Rule.PUBLIC,
     "api:get_results": Rule.PUBLIC,
     "api:cast_vote": Rule.MEMBER,
+    # The lists' own URLs: reading them is public, while adding to them (POST) needs a signed-in
+    # member (401 without; groundswell/api/tests/test_ideas_and_statements.py checks it).
+    "api:add_statement": Rule.PUBLIC,
+    "api:list_ideas": Rule.PUBLIC,
+    "api:add_idea": Rule.PUBLIC,
+    "api:get_pair": Rule.MEMBER,
+    "api:record_comparison": Rule.MEMBER,
     "people:profile": Rule.PUBLIC,
     "people:edit": Rule.MEMBER,
     "people:lived_experience": Rule.MEMBER,

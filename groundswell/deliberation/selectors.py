@@ -333,3 +333,8 @@ def voter_trust_tiers(*, project: Project) -> TrustTiers:
         ),
         verified_role=among_voters(verified_roles_active(), "member_id"),
     )
+
+
+def ideas_open(*, project: Project) -> QuerySet[Idea]:
+    """The ideas in the pool (not those waiting for a host, hidden or removed), oldest first."""
+    return Idea.objects.filter(project=project, status=IdeaStatus.ACCEPTED).order_by("id")

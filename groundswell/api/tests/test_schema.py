@@ -1,4 +1,5 @@
-"""Real answers of the deliberation endpoints (statements, votes, results), checked against what
+"""Real answers of the deliberation endpoints (statements, votes, results, ideas, pairs and
+comparisons), checked against what
 /api/v1/openapi.json promises: every status they answer is documented, and every body, errors
 included, has the documented shape, with no field the schema does not name."""
 
@@ -9,6 +10,7 @@ import pytest
 from django.test import Client
 
 from groundswell.deliberation import analysis
+from groundswell.deliberation.selectors import ideas_open
 from groundswell.deliberation.services import comparison_record, idea_create, statement_create
 from groundswell.deliberation.services import vote_cast as cast
 from groundswell.testing import factories
@@ -96,7 +98,7 @@ def world(project, private_project, host_admin, practitioner, service_user):
         )
     analysis.analysis_recompute(project_id=project.pk)
     other = statement_create(project=private_project, author=host_admin, text="Elsewhere")
-    return {"project": project, "statement": statements[0], "other": other}
+    return {"project": project, "statement": statements[0], "other": other, "ideas": ideas}
 
 
 def _requests(world) -> list[tuple[str, str, str, dict]]:
@@ -138,8 +140,52 @@ def _requests(world) -> list[tuple[str, str, str, dict]]:
         ),
         ("anonymous", "post", vote, {"data": '{"value": 1}', **json_body}),
         ("csrf", "post", vote, {"data": '{"value": 1}', **json_body}),
-        ("closed", "post", vote, {"data": '{"value": 1}', **json_body}),
-        ("limited", "post", vote, {"data": '{"value": 1}', **json_body}),
+        *_pairwise_requests(world, base, json_body),
+    ]
+
+
+def _pairwise_requests(world, base: str, json_body: dict) -> list[tuple[str, str, str, dict]]:
+    first, second = (idea.pk for idea in world["ideas"][:2])
+
+    def body(payload) -> dict:
+        return {"data": json.dumps(payload), **json_body}
+
+    comparison = {"first": first, "second": second, "outcome": "tie"}
+    return [
+        ("member", "post", f"{base}/statements", body({"text": "Fund the night bus"})),
+        (
+            "member",
+            "post",
+            f"{base}/statements",
+            body({"text": "Said safely", "attribution": "protected"}),
+        ),
+        ("member", "post", f"{base}/statements", body({"text": "\u200b"})),
+        ("member", "post", f"{base}/statements", body({})),
+        ("member", "post", "/api/v1/projects/no-such-project/statements", body({"text": "x"})),
+        ("anonymous", "post", f"{base}/statements", body({"text": "Anyone?"})),
+        ("csrf", "post", f"{base}/statements", body({"text": "Forged"})),
+        ("anonymous", "get", f"{base}/ideas", {}),
+        ("member", "get", f"{base}/ideas", {"data": {"page": 2, "page_size": 2}}),
+        ("member", "get", f"{base}/ideas", {"data": {"page_size": 0}}),
+        ("member", "get", "/api/v1/projects/no-such-project/ideas", {}),
+        ("member", "post", f"{base}/ideas", body({"text": "Pay travel time"})),
+        ("member", "post", f"{base}/ideas", body({"text": "Idea 0"})),
+        ("member", "post", f"{base}/ideas", body({"text": 5})),
+        ("anonymous", "get", f"{base}/pair", {}),
+        ("member", "get", f"{base}/pair", {}),
+        ("member", "post", f"{base}/comparisons", body(comparison)),
+        ("member", "post", f"{base}/comparisons", body({**comparison, "second": first})),
+        ("member", "post", f"{base}/comparisons", body({**comparison, "outcome": "both"})),
+        ("member", "post", f"{base}/comparisons", body({**comparison, "first": 10**30})),
+        ("compared_all", "get", f"{base}/pair", {}),
+        ("closed", "post", f"{base}/statements/{world['statement'].pk}/vote", body({"value": 1})),
+        ("closed", "post", f"{base}/ideas", body({"text": "Too late"})),
+        ("closed", "get", f"{base}/pair", {}),
+        ("closed", "post", f"{base}/comparisons", body(comparison)),
+        ("limited", "post", f"{base}/statements/{world['statement'].pk}/vote", body({"value": 1})),
+        ("limited", "post", f"{base}/statements", body({"text": "Again and again"})),
+        ("limited", "post", f"{base}/ideas", body({"text": "Again and again"})),
+        ("limited", "post", f"{base}/comparisons", body(comparison)),
     ]
 
 
@@ -155,21 +201,47 @@ def test_every_answer_matches_the_published_schema(world, practitioner, settings
         client = Client(enforce_csrf_checks=who == "csrf")
         if who != "anonymous":
             client.force_login(practitioner)
+        if who == "compared_all":
+            ideas = list(ideas_open(project=world["project"]))  # the member's own idea too
+            for i, first in enumerate(ideas):
+                for second in ideas[i + 1 :]:
+                    comparison_record(
+                        project=world["project"],
+                        user=practitioner,
+                        first_id=first.pk,
+                        second_id=second.pk,
+                        outcome="tie",
+                    )
         if who == "closed":
             # The project's voting is over: a documented 403.
             world["project"].phases.all().delete()
         if who == "limited":
-            settings.GROUNDSWELL_RATE_LIMITS = {"vote": (1, 60)}
+            settings.GROUNDSWELL_RATE_LIMITS = {"vote": (1, 60), "post": (1, 60)}
             client.post(path, **options)
         response = getattr(client, method)(path, **options)
-        assert response["Content-Type"].startswith("application/json"), (who, path)
         found = [ops for pattern, ops in operations.items() if pattern.match(path)]
         assert found, path
         documented = found[0][method]["responses"]
         status = str(response.status_code)
         assert status in documented, (who, method, path, status, response.content[:200])
+        seen.add((method, re.sub(r"/\d+/", "/{pk}/", path.split("?")[0]), response.status_code))
+        if response.status_code == 204:
+            # Documented with no content, and none sent.
+            assert "content" not in documented[status] and response.content == b"", path
+            continue
+        assert response["Content-Type"].startswith("application/json"), (who, path)
         body_schema = documented[status]["content"]["application/json"]["schema"]
         assert problems(response.json(), body_schema, components) == [], (who, path, status)
-        seen.add((method, re.sub(r"/\d+/", "/{pk}/", path.split("?")[0]), response.status_code))
     statuses = {status for _, _, status in seen}
-    assert statuses >= {200, 400, 401, 403, 404, 413, 422, 429}
+    assert statuses >= {200, 201, 204, 400, 401, 403, 404, 413, 422, 429}
+    # Each new endpoint gave each of its own statuses: the answers above covered them all.
+    expected = {
+        ("post", "statements"): {201, 400, 401, 403, 404, 422, 429},
+        ("get", "ideas"): {200, 404, 422},
+        ("post", "ideas"): {201, 400, 403, 422, 429},
+        ("get", "pair"): {200, 204, 401, 403},
+        ("post", "comparisons"): {200, 400, 403, 422, 429},
+    }
+    for (method, last), wanted in expected.items():
+        got = {s for m, p, s in seen if m == method and p.endswith("/" + last)}
+        assert got >= wanted, (method, last, got)
