@@ -456,8 +456,12 @@ def test_another_projects_ideas_are_not_in_this_pool(
     ],
 )
 def test_adding_and_comparing_keep_to_the_rate_limits(
-    client, project, practitioner, ideas, settings, scope, path, payloads
+    client, project, practitioner, ideas, settings, monkeypatch, scope, path, payloads
 ):
+    from groundswell.core import ratelimit
+
+    # Frozen at the start of a window, so that no window ends between the two requests.
+    monkeypatch.setattr(ratelimit, "_now", lambda: 1_800_000_000.0)
     settings.GROUNDSWELL_RATE_LIMITS = {scope: (1, 60)}
     bodies = [
         {"first": ideas[int(p[0])].pk, "second": ideas[int(p[1])].pk, "outcome": "tie"}
