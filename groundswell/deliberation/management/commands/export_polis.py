@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from groundswell.deliberation.management.progress import progress_to
 from groundswell.deliberation.polis import polis_export
 from groundswell.projects.models import Project, Visibility
 
@@ -25,8 +26,9 @@ class Command(BaseCommand):
         if source.visibility != Visibility.PUBLIC:
             raise CommandError("Only public projects publish their data.")
         folder = Path(directory)
-        self._progress(f"Reading the statements and votes of {source.slug}…")
-        files = polis_export(project=source, progress=self._progress)
+        say = progress_to(self.stdout)
+        say(f"Reading the statements and votes of {source.slug}…")
+        files = polis_export(project=source, progress=say)
         # The folder may be the very Pol.is export the project was imported from: its files are
         # the original data, and are not silently replaced.
         present = sorted(name for name in files if (folder / name).exists())
@@ -39,13 +41,8 @@ class Command(BaseCommand):
             folder.mkdir(parents=True, exist_ok=True)
             for name, content in files.items():
                 (folder / name).write_bytes(content)
-                self._progress(f"Wrote {name} ({len(content):,} bytes).")
+                say(f"Wrote {name} ({len(content):,} bytes).")
         except OSError as error:
             reason = error.strerror or str(error)
             raise CommandError(f"Cannot write the export to {folder}: {reason}.") from None
         self.stdout.write(f"Wrote a Pol.is export of {source.slug} to {folder}.")
-
-    def _progress(self, line: str) -> None:
-        # Flushed at once: piped or logged, the lines still come as the export goes.
-        self.stdout.write(line)
-        self.stdout.flush()

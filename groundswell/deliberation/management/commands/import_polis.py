@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from groundswell.deliberation.management.progress import progress_to
 from groundswell.deliberation.polis import PolisImportError, polis_import
 from groundswell.projects.models import Project
 
@@ -16,7 +17,9 @@ class Command(BaseCommand):
         if target is None:
             raise CommandError(f"No project with the slug {project!r}.")
         try:
-            summary = polis_import(project=target, directory=directory, progress=self._progress)
+            summary = polis_import(
+                project=target, directory=directory, progress=progress_to(self.stdout)
+            )
         except PolisImportError as error:
             raise CommandError(f"Nothing was imported: {error}") from None
         self.stdout.write(
@@ -24,11 +27,6 @@ class Command(BaseCommand):
             f"{_count(summary.votes, 'vote')} from {_count(summary.participants, 'participant')} "
             f"into {target.slug}."
         )
-
-    def _progress(self, line: str) -> None:
-        # Flushed at once: piped or logged, the lines still come as the import goes.
-        self.stdout.write(line)
-        self.stdout.flush()
 
 
 def _count(n: int, noun: str) -> str:
