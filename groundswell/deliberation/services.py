@@ -137,7 +137,12 @@ def statements_seed(
                 f"this list has {len(texts)}."
             }
         )
-    in_project = set(Statement.objects.filter(project=project).values_list("text_key", flat=True))
+    # Only the keys of the pasted lines are looked up, by the index on (project, text_key).
+    in_project = set(
+        Statement.objects.filter(
+            project=project, text_key__in={text_key(text) for _, text in texts}
+        ).values_list("text_key", flat=True)
+    )
     first_seen: dict[str, int] = {}
     problems = []
     for number, text in texts:
