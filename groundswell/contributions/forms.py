@@ -2,17 +2,22 @@ from django import forms
 
 from groundswell.contributions.models import Attribution, LinkRelation
 from groundswell.core.widgets import Select
-from groundswell.people.perspectives import Role, Sector
+from groundswell.people.perspectives import PROTECTED_PERSPECTIVE_CROWD, Role, Sector
 
 
-def attribution_field(*, help_text: str = "") -> forms.ChoiceField:
+def attribution_field() -> forms.ChoiceField:
     """Named, pseudonymous or protected: asked the same way wherever people write."""
     return forms.ChoiceField(
         choices=Attribution.choices,
         widget=forms.RadioSelect,
         initial=Attribution.NAMED,
         label="How should this be attributed?",
-        help_text=help_text,
+        help_text=(
+            "Protected: nobody, not even the hosts or site staff, can see that you wrote it. "
+            "Only the day is recorded, never the time, and no IP address. Your role and sector "
+            f"are shown only if at least {PROTECTED_PERSPECTIVE_CROWD} people in this project "
+            "share them."
+        ),
     )
 
 
@@ -26,12 +31,7 @@ class ContributionForm(forms.Form):
         required=False,
         label="Which sector is this about?",
     )
-    attribution = attribution_field(
-        help_text=(
-            "Protected: nobody, not even the hosts or site staff, can see that you wrote it. "
-            "Only the day is recorded, never the time, and no IP address."
-        )
-    )
+    attribution = attribution_field()
 
     def __init__(self, *args, kind, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,13 +18,15 @@ from groundswell.contributions.models import (
     Status,
 )
 from groundswell.core.pagecache import page_cache_bump, project_scope
+from groundswell.people.perspectives import PROTECTED_PERSPECTIVE_CROWD
 from groundswell.people.selectors import has_blocked
 from groundswell.projects.models import ContributionModeration, Project
 from groundswell.projects.permissions import Action, can
+from groundswell.projects.selectors import participants_sharing_perspective
 from groundswell.projects.services import participant_join
 
 
-def attribute(item: Attributed, *, author, attribution: str) -> None:
+def attribute(item: Attributed, *, author, attribution: str, project: Project) -> None:
     """Fill in what the public may know of the author, and nothing more."""
     if attribution not in Attribution.values:
         raise ValidationError({"attribution": "Choose how your contribution is attributed."})
@@ -32,6 +34,7 @@ def attribute(item: Attributed, *, author, attribution: str) -> None:
     item.author_role = author.role
     item.author_sector = author.sector
     if attribution == Attribution.PROTECTED:
+        item.author_role, item.author_sector = _perspective_in_a_crowd(author, project=project)
         item.author = None
         # Only the day: a precise time could be matched against other records.
         now = timezone.localtime()
@@ -45,6 +48,30 @@ def attribute(item: Attributed, *, author, attribution: str) -> None:
         item.pseudonym = author.pseudonym
     else:
         item.author = author
+
+
+def _perspective_in_a_crowd(author, *, project: Project) -> tuple[str, str]:
+    """The role and sector a protected item may show: each only if enough of the project's
+    participants share it, author included. The only commissioner in a project, or the only
+    housing practitioner, would otherwise be named by their perspective."""
+    if not author.role:
+        return "", ""
+    crowd = PROTECTED_PERSPECTIVE_CROWD - 1  # the others it takes, besides the author
+    if (
+        participants_sharing_perspective(
+            project=project, role=author.role, besides_user_id=author.pk
+        )
+        < crowd
+    ):
+        return "", ""
+    if not author.sector or (
+        participants_sharing_perspective(
+            project=project, role=author.role, sector=author.sector, besides_user_id=author.pk
+        )
+        < crowd
+    ):
+        return author.role, ""
+    return author.role, author.sector
 
 
 def attributed_save(item: Attributed, *, author, project: Project, object_kind: str) -> None:
@@ -92,7 +119,7 @@ def contribution_create(
         sector=sector or project.sector or author.sector,
         search_text=" ".join([title, body, kind_def.search_text(cleaned)]),
     )
-    attribute(contribution, author=author, attribution=attribution)
+    attribute(contribution, author=author, attribution=attribution, project=project)
     if upload:
         contribution.attachment = upload
     contribution.full_clean(exclude=["attachment"])
@@ -209,7 +236,7 @@ def comment_create(
     if parent is not None and parent.parent_id is not None:
         parent = parent.parent  # threads are one level deep: a reply to a reply joins the thread
     comment = Comment(contribution=contribution, parent=parent, body=body.strip())
-    attribute(comment, author=author, attribution=attribution)
+    attribute(comment, author=author, attribution=attribution, project=contribution.project)
     comment.full_clean()
     with transaction.atomic():
         attributed_save(comment, author=author, project=contribution.project, object_kind="comment")

@@ -106,7 +106,7 @@ def statement_create(
         if pre_moderated and not is_host
         else StatementStatus.ACCEPTED,
     )
-    attribute(statement, author=author, attribution=attribution)
+    attribute(statement, author=author, attribution=attribution, project=project)
     statement.full_clean()
     attributed_save(statement, author=author, project=project, object_kind="statement")
     return statement
@@ -284,7 +284,7 @@ def idea_create(
         text=text,
         status=IdeaStatus.PENDING if pre_moderated else IdeaStatus.ACCEPTED,
     )
-    attribute(idea, author=author, attribution=attribution)
+    attribute(idea, author=author, attribution=attribution, project=project)
     idea.full_clean()
     attributed_save(idea, author=author, project=project, object_kind="idea")
     return idea

@@ -62,3 +62,9 @@ class LivedExperience(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
     PREFER_NOT = "prefer_not", "I'd rather not say"
+
+
+# A protected item shows its author's role, and their sector, only when at least this many of
+# the project's participants (the author included) share it: a perspective held by one or two
+# people in a project would name them. Five, as in the usual small-cell rule for published counts.
+PROTECTED_PERSPECTIVE_CROWD = 5

@@ -10,6 +10,7 @@ from groundswell.core.pagination import paginate
 from groundswell.people import selectors, services
 from groundswell.people.forms import LivedExperienceForm, ProfileForm, SuspendForm
 from groundswell.people.models import User
+from groundswell.people.perspectives import PROTECTED_PERSPECTIVE_CROWD
 
 
 def profile(request, username: str):
@@ -43,7 +44,9 @@ def profile_edit(request):
         else:
             messages.success(request, "Your profile is saved.")
             return redirect(request.user.get_absolute_url())
-    return render(request, "people/profile_edit.html", {"form": form})
+    return render(
+        request, "people/profile_edit.html", {"form": form, "crowd": PROTECTED_PERSPECTIVE_CROWD}
+    )
 
 
 @sensitive_post_parameters("lived_experience", "consent")

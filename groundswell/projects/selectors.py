@@ -66,3 +66,16 @@ def project_participation(*, project: Project) -> list[ParticipationRow]:
     if undeclared:
         rows.append(ParticipationRow(role="", label="Not declared", count=undeclared, target=None))
     return rows
+
+
+def participants_sharing_perspective(
+    *, project: Project, role: str, sector: str | None = None, besides_user_id: int
+) -> int:
+    """How many of the project's participants, besides one member, declare this role (and,
+    if given, this sector)."""
+    qs = Participant.objects.filter(project=project, user__role=role).exclude(
+        user_id=besides_user_id
+    )
+    if sector is not None:
+        qs = qs.filter(user__sector=sector)
+    return qs.count()

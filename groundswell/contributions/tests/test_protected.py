@@ -25,6 +25,7 @@ from groundswell.contributions.models import (
     ProtectedAuthorKey,
     Status,
 )
+from groundswell.people.perspectives import PROTECTED_PERSPECTIVE_CROWD
 from groundswell.projects.models import Participant
 from groundswell.testing import factories
 
@@ -73,9 +74,18 @@ def superuser(db):
 def world(
     client, author, project, private_project, service_user, outsider, staff, superuser, host_admin
 ):
-    """The author posts protected items through the web; service_user is a fellow member."""
+    """The author posts protected items through the web; service_user is a fellow member.
+
+    Four other social care practitioners have joined each project, so the items may show the
+    author's role and sector (see test_protected_perspective.py for an author who stands out).
+    """
     for p in (project, private_project):
         Participant.objects.create(project=p, user=service_user)
+        for _ in range(PROTECTED_PERSPECTIVE_CROWD - 1):
+            Participant.objects.create(
+                project=p,
+                user=factories.UserFactory(role="practitioner", sector="social_care"),
+            )
     Participant.objects.create(project=private_project, user=author)
 
     client.force_login(author)

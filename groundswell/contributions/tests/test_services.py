@@ -395,6 +395,11 @@ def test_protected_attribution_keeps_no_author_and_only_the_day(
     project, practitioner, service_user, host_admin, staff
 ):
     keys_before = ProtectedAuthorKey.objects.count()
+    for _ in range(4):  # enough fellow social care practitioners to show the perspective
+        participant_join(
+            project=project,
+            user=factories.UserFactory(role="practitioner", sector="social_care"),
+        )
 
     contribution = create(project, practitioner, attribution="protected")
 

@@ -1,0 +1,94 @@
+"""The data step of migrations that change what is stored for existing rows."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from groundswell.testing import factories
+
+BEFORE = [
+    ("contributions", "0007_contribution_edited_on"),
+    ("deliberation", "0008_statement_and_idea_text_key"),
+]
+AFTER = [("contributions", "0008_protected_perspective_in_a_crowd")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_protected_items_written_before_the_crowd_rule_keep_only_a_shared_perspective():
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(BEFORE)
+        old = executor.loader.project_state(BEFORE).apps
+        Project = old.get_model("projects", "Project")
+        Participant = old.get_model("projects", "Participant")
+        Contribution = old.get_model("contributions", "Contribution")
+        Comment = old.get_model("contributions", "Comment")
+        Statement = old.get_model("deliberation", "Statement")
+        Idea = old.get_model("deliberation", "Idea")
+
+        project = Project.objects.get(pk=factories.ProjectFactory().pk)
+        people = [
+            *[("practitioner", "social_care")] * 5,
+            ("practitioner", "housing"),
+            ("commissioner", "health"),
+        ]
+        for role, sector in people:
+            user = factories.UserFactory(role=role, sector=sector)
+            Participant.objects.create(project=project, user_id=user.pk)
+
+        def contribution(role, sector, attribution="protected"):
+            return Contribution.objects.create(
+                project=project,
+                kind="story",
+                title="t",
+                body="b",
+                attribution=attribution,
+                author_role=role,
+                author_sector=sector,
+            )
+
+        shared = contribution("practitioner", "social_care")
+        rare_sector = contribution("practitioner", "housing")
+        rare_role = contribution("commissioner", "health")
+        named = contribution("commissioner", "health", attribution="named")
+        comment = Comment.objects.create(
+            contribution=shared,
+            body="c",
+            attribution="protected",
+            author_role="commissioner",
+            author_sector="health",
+        )
+        statement = Statement.objects.create(
+            project=project,
+            text="s",
+            attribution="protected",
+            author_role="practitioner",
+            author_sector="housing",
+        )
+        idea = Idea.objects.create(
+            project=project,
+            text="i",
+            attribution="protected",
+            author_role="commissioner",
+            author_sector="health",
+        )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(AFTER)
+        new = executor.loader.project_state(AFTER).apps
+
+        def stored(app, name, pk):
+            row = new.get_model(app, name).objects.get(pk=pk)
+            return row.author_role, row.author_sector
+
+        assert stored("contributions", "Contribution", shared.pk) == ("practitioner", "social_care")
+        assert stored("contributions", "Contribution", rare_sector.pk) == ("practitioner", "")
+        assert stored("contributions", "Contribution", rare_role.pk) == ("", "")
+        assert stored("contributions", "Contribution", named.pk) == ("commissioner", "health")
+        assert stored("contributions", "Comment", comment.pk) == ("", "")
+        assert stored("deliberation", "Statement", statement.pk) == ("practitioner", "")
+        assert stored("deliberation", "Idea", idea.pk) == ("", "")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
