@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
@@ -58,10 +59,19 @@ class ImportSummary:
 
 
 def polis_import(
-    *, project: Project, directory: str | Path, progress: Progress = _silent
+    *, project: Project, directory: str | Path, language: str = "", progress: Progress = _silent
 ) -> ImportSummary:
-    """Import the folder into the project; `progress` is told each step of a long import."""
+    """Import the folder into the project; `progress` is told each step of a long import.
+
+    `language` is the statements' language code (Pol.is exports do not say), kept as the
+    project's statement language so that screen readers read them in it.
+    """
     folder = Path(directory)
+    if language:
+        try:
+            DeliberationSettings._meta.get_field("statement_language").run_validators(language)
+        except ValidationError as error:
+            raise PolisImportError(" ".join(error.messages)) from None
     progress(f"Reading {folder}…")
     for name in POLIS_FILES:
         path = folder / name
@@ -122,7 +132,9 @@ def polis_import(
         Project.objects.select_for_update().only("pk").get(pk=project.pk)
         _refuse_second_import(project)
         DeliberationSettings.objects.update_or_create(
-            project=project, defaults={"imported_from": _credit(folder)}
+            project=project,
+            defaults={"imported_from": _credit(folder)}
+            | ({"statement_language": language} if language else {}),
         )
         created = Statement.objects.bulk_create(
             Statement(

@@ -472,3 +472,32 @@ def test_the_download_is_built_once_and_again_after_any_change(client, project, 
     Statement.objects.create(project=project, text="Late one")
     assert votes_csv()[1]
     assert not votes_csv()[1]
+
+
+def test_the_import_can_say_what_language_the_statements_are_in(folder, client, db):
+    project = factories.ProjectFactory()
+    out = io.StringIO()
+
+    call_command("import_polis", str(folder), project=project.slug, lang="zh-TW", stdout=out)
+
+    page = client.get(f"/projects/{project.slug}/statements/").content.decode()
+    assert '<span lang="zh-TW">First statement</span>' in page
+    assert "--lang" not in out.getvalue()
+
+
+def test_an_import_without_a_language_says_how_to_give_one(folder, db):
+    out = io.StringIO()
+
+    call_command("import_polis", str(folder), project=factories.ProjectFactory().slug, stdout=out)
+
+    assert "give their language with --lang" in out.getvalue()
+
+
+def test_a_bad_language_code_imports_nothing(folder, db):
+    project = factories.ProjectFactory()
+
+    with pytest.raises(CommandError, match="Nothing was imported: Give a language code such as"):
+        call_command("import_polis", str(folder), project=project.slug, lang="Chinese please")
+
+    assert not Statement.objects.filter(project=project).exists()
+    assert not Vote.objects.filter(project=project).exists()

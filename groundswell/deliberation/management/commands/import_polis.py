@@ -11,14 +11,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory")
         parser.add_argument("--project", required=True, help="slug of the project")
+        parser.add_argument(
+            "--lang",
+            default="",
+            help="language code of the statements if not English, such as zh-TW (Pol.is "
+            "exports do not say); screen readers use it to read them aloud",
+        )
 
-    def handle(self, *args, directory, project, **options):
+    def handle(self, *args, directory, project, lang, **options):
         target = Project.objects.filter(slug=project).first()
         if target is None:
             raise CommandError(f"No project with the slug {project!r}.")
         try:
             summary = polis_import(
-                project=target, directory=directory, progress=progress_to(self.stdout)
+                project=target,
+                directory=directory,
+                language=lang,
+                progress=progress_to(self.stdout),
             )
         except PolisImportError as error:
             raise CommandError(f"Nothing was imported: {error}") from None
@@ -27,6 +36,12 @@ class Command(BaseCommand):
             f"{_count(summary.votes, 'vote')} from {_count(summary.participants, 'participant')} "
             f"into {target.slug}."
         )
+        if not lang:
+            self.stdout.write(
+                "The statements are taken to be in English. If they are not, give their language "
+                "with --lang, or in the project's deliberation settings, so that screen readers "
+                "read them aloud in it."
+            )
 
 
 def _count(n: int, noun: str) -> str:
