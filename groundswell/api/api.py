@@ -81,7 +81,16 @@ api = NinjaAPI(
 
 # Every error is {"detail": ...}: a sentence, or for input refused field by field an object
 # naming each field with its messages, whether the API's schema or a service refused it.
-ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 413: Error, 422: Error, 429: Error}
+ERRORS = {
+    400: Error,
+    401: Error,
+    403: Error,
+    404: Error,
+    409: Error,
+    413: Error,
+    422: Error,
+    429: Error,
+}
 
 
 def errors(*codes: int) -> dict:
@@ -248,9 +257,9 @@ def get_results(request, slug: str):
 @rate_limit("vote", raise_exception=True)
 def cast_vote(request, slug: str, pk: int, vote: VoteIn):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
-    statement = deliberation_selectors.statement_get(project=project, pk=pk)
+    statement = deliberation_selectors.statement_open_get(project=project, pk=pk)
     if statement is None:
-        raise Http404("No such statement")
+        raise Http404(deliberation_selectors.STATEMENT_NOT_OPEN)
     saved = deliberation_services.vote_cast(
         statement=statement, user=request.user, value=vote.value
     )
@@ -300,9 +309,12 @@ def list_ideas(request, slug: str):
 )
 @rate_limit("post", raise_exception=True)
 def add_idea(request, slug: str, idea: IdeaIn):
-    """Add an idea to the pool. Where the hosts approve members' ideas first, it comes back
-    "pending" and joins the pool once approved."""
-    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    """Add an idea to the pool. Members may while the project takes contributions (and its
+    hosts let members add ideas); hosts at any time, to seed the pool before comparing opens.
+    Where the hosts approve members' ideas first, it comes back "pending" and joins the pool
+    once approved."""
+    # Whoever may see the project gets this far: idea_create decides who may add one.
+    project = project_get_for_user(slug=slug, user=request.user)
     fields = _cleaned(IdeaForm(idea.dict()))
     return Status(
         201, deliberation_services.idea_create(project=project, author=request.user, **fields)
@@ -312,16 +324,19 @@ def add_idea(request, slug: str, idea: IdeaIn):
 @api.get(
     "/projects/{slug}/pair",
     auth=signed_in,
-    response={200: PairOut, 204: None, **errors(401, 403, 404)},
+    response={200: PairOut, 204: None, **errors(401, 403, 404, 409)},
 )
 def get_pair(request, slug: str):
     """Two ideas for the signed-in member to compare, in the order to show them. 204 (no
-    content) when there is no pair for them: they have compared every pair there is (new pairs
-    come as new ideas join the pool), or the pool has fewer than two ideas (see .../ideas)."""
+    content) when the member has compared every pair there is: new pairs come as new ideas join
+    the pool. 409 when the pool has fewer than two ideas, so nobody has anything to compare yet
+    (see .../ideas)."""
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
     pair = deliberation_selectors.idea_pair(project=project, user=request.user)
-    if pair is None:
+    if pair == deliberation_selectors.NoPair.COMPARED_ALL:
         return Status(204, None)
+    if pair == deliberation_selectors.NoPair.TOO_FEW_IDEAS:
+        return Status(409, {"detail": "There are not yet two ideas in the pool to compare."})
     settings = deliberation_services.deliberation_settings(project=project)
     return {"prompt": settings.pairwise_prompt, "first": pair[0], "second": pair[1]}
 

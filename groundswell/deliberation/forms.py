@@ -3,12 +3,13 @@ from django.core.exceptions import ValidationError
 
 from groundswell.contributions.forms import attribution_field
 from groundswell.deliberation.models import DeliberationSettings, Outcome, VoteValue
-from groundswell.deliberation.services import readable
+from groundswell.deliberation.services import UNREADABLE, readable
 
 
 def _visible(text: str) -> str:
+    # The services refuse it too; checked here as well so the form shows it with its other errors.
     if not readable(text):
-        raise ValidationError("Write something people can read.")
+        raise ValidationError(UNREADABLE)
     return text
 
 

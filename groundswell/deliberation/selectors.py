@@ -1,6 +1,7 @@
 import random
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 
 from allauth.account.models import EmailAddress
 from django.db.models import (
@@ -52,6 +53,22 @@ def statements_open_exist(*, project: Project) -> bool:
 
 def statement_get(*, project: Project, pk: int) -> Statement | None:
     statement = Statement.objects.filter(project=project, pk=pk).first()
+    if statement is not None:
+        statement.project = project
+    return statement
+
+
+# What a vote on an id that is not open is told, whether the statement does not exist, waits
+# for a host, was rejected or taken down: ids are sequential, so any other answer would tell
+# that a statement nobody was shown exists. Worded for a member who had it on their screen.
+STATEMENT_NOT_OPEN = "No statement with that id is open for voting: it may have been taken down."
+
+
+def statement_open_get(*, project: Project, pk: int) -> Statement | None:
+    """The statement to vote on: only one open for votes in this project, else None."""
+    statement = Statement.objects.filter(
+        project=project, pk=pk, status=StatementStatus.ACCEPTED
+    ).first()
     if statement is not None:
         statement.project = project
     return statement
@@ -154,13 +171,21 @@ def statement_texts(*, project: Project) -> dict[int, str]:
     )
 
 
+class NoPair(StrEnum):
+    """Why there is no pair for a member: the pages and the API each say which."""
+
+    TOO_FEW_IDEAS = "too_few_ideas"  # the pool has fewer than two ideas: nothing to compare yet
+    COMPARED_ALL = "compared_all"  # this member has compared every pair there is
+
+
 def idea_pair(
     *, project: Project, user=None, rng: random.Random | None = None
-) -> tuple[Idea, Idea] | None:
+) -> tuple[Idea, Idea] | NoPair:
     """Two ideas to compare; the least-seen idea is always in the pair, so new ideas get seen.
 
     Given a member, only a pair they have not compared yet (each person judges a pair once,
-    as they vote on a statement once); None once they have compared every pair.
+    as they vote on a statement once). Otherwise why there is none: the pool has fewer than two
+    ideas, or the member has compared every pair (new pairs come as new ideas join the pool).
     """
     ideas = list(
         Idea.objects.filter(project=project, status=IdeaStatus.ACCEPTED).order_by(
@@ -168,14 +193,14 @@ def idea_pair(
         )
     )
     if len(ideas) < 2:
-        return None
+        return NoPair.TOO_FEW_IDEAS
     open_ids = {idea.pk for idea in ideas}
     judged = {pair for pair in comparisons_judged(project=project, user=user) if pair <= open_ids}
     # An idea is still open to this member while they have not compared it with every other.
     compared = Counter(pk for pair in judged for pk in pair)
     open_ideas = [idea for idea in ideas if compared[idea.pk] < len(ideas) - 1]
     if not open_ideas:
-        return None
+        return NoPair.COMPARED_ALL
     rng = rng or random.SystemRandom()
     fewest = open_ideas[0].appearances
     newest = [i for i in open_ideas if i.appearances == fewest]
@@ -194,10 +219,6 @@ def comparisons_judged(*, project: Project, user) -> set[frozenset[int]]:
         "first_id", "second_id"
     )
     return {frozenset(pair) for pair in rows}
-
-
-def ideas_open_count(*, project: Project) -> int:
-    return Idea.objects.filter(project=project, status=IdeaStatus.ACCEPTED).count()
 
 
 def ideas_waiting_count(*, project: Project) -> int:

@@ -74,6 +74,11 @@ def readable(text: str) -> bool:
     return any(unicodedata.category(c)[0] in "LNPS" for c in text)
 
 
+# Said next to the field by the forms, and by statement_create and idea_create themselves for
+# any other caller (a script, the API, an import), so that nobody saves a blank-looking item.
+UNREADABLE = "Write something people can read."
+
+
 def statement_create(
     *, project: Project, author, text: str, attribution: str = Attribution.NAMED
 ) -> Statement:
@@ -86,6 +91,8 @@ def statement_create(
     )
     pre_moderated = settings.moderation == Moderation.PRE
     text = " ".join(text.split())
+    if not readable(text):
+        raise ValidationError({"text": UNREADABLE})
     if len(text) > STATEMENT_MAX_LENGTH:
         raise ValidationError(
             {"text": f"Keep a statement to {STATEMENT_MAX_LENGTH} characters or fewer."}
@@ -270,6 +277,8 @@ def idea_create(
         what="ideas",
     )
     text = " ".join(text.split())
+    if not readable(text):
+        raise ValidationError({"text": UNREADABLE})
     existing = (
         Idea.objects.filter(project=project, text_key=text_key(text)).values_list(
             "status", flat=True

@@ -91,9 +91,9 @@ def vote(request, slug: str):
 @rate_limit("vote")
 def vote_cast(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
-    statement = selectors.statement_get(project=project, pk=pk)
+    statement = selectors.statement_open_get(project=project, pk=pk)
     if statement is None:
-        raise Http404("No such statement")
+        return _statement_not_open(request, project)
     form = VoteForm(request.POST)
     refused = True
     if not form.is_valid():
@@ -116,6 +116,17 @@ def vote_cast(request, slug: str, pk: int):
     # message is at the top of the page, so that is where a refused vote goes back to.
     url = reverse("deliberation:vote", kwargs={"slug": slug})
     return redirect(url if refused else f"{url}#vote-card")
+
+
+def _statement_not_open(request, project) -> HttpResponse:
+    """The same answer whether the statement does not exist or is not open (see
+    STATEMENT_NOT_OPEN): the message, with the next statement to vote on, as a member whose
+    statement was just taken down needs. A 404, but for htmx, which swaps in no 404 answer: it
+    gets the card with the message in place, as for a refused vote."""
+    messages.error(request, selectors.STATEMENT_NOT_OPEN)
+    if _is_htmx(request):
+        return render(request, "deliberation/_vote_card.html", _vote_context(request, project))
+    return render(request, "deliberation/vote.html", _vote_context(request, project), status=404)
 
 
 def _statements_url(*, slug: str, page: str | None, pk: int) -> str:
@@ -301,7 +312,7 @@ def idea_add(request, slug: str):
 def _compare_context(request, project, *, idea_form=None) -> dict:
     context = project_page_context(request, project)
     # No pair for a host while the phase takes no comparisons: they could not record one.
-    pair = (
+    found = (
         selectors.idea_pair(project=project, user=request.user)
         if context["can"].get("contribute")
         else None
@@ -311,9 +322,9 @@ def _compare_context(request, project, *, idea_form=None) -> dict:
         "ideas_waiting": selectors.ideas_waiting_count(project=project)
         if context["can"].get("moderate")
         else 0,
-        "pair": pair,
+        "pair": found if isinstance(found, tuple) else None,
         # Not "too few ideas" when the member has simply compared every pair there is.
-        "compared_all": pair is None and selectors.ideas_open_count(project=project) >= 2,
+        "compared_all": found == selectors.NoPair.COMPARED_ALL,
         "settings": services.deliberation_settings(project=project),
         "idea_form": idea_form or IdeaForm(),
     }

@@ -4,6 +4,7 @@ import pytest
 
 from groundswell.contributions.services import contribution_create
 from groundswell.deliberation.models import Vote
+from groundswell.deliberation.selectors import STATEMENT_NOT_OPEN
 from groundswell.deliberation.services import statement_create
 
 STORY = {"title": "Waiting at the door", "body": "The carer never came.", "details": {}}
@@ -374,5 +375,5 @@ def test_statements_show_no_protected_author_nor_waiting_or_rejected_ones(
         json.dumps({"value": 1}),
         content_type="application/json",
     )
-    assert response.status_code == 404 and response.json() == {"detail": "No such statement"}
+    assert response.status_code == 404 and response.json() == {"detail": STATEMENT_NOT_OPEN}
     assert not Vote.objects.exists()

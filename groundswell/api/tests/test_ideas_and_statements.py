@@ -6,10 +6,12 @@ import json
 import pytest
 from django.test import Client
 
-from groundswell.deliberation.models import Comparison, Idea, Statement
+from groundswell.deliberation.models import Comparison, Idea, Statement, Vote
+from groundswell.deliberation.selectors import STATEMENT_NOT_OPEN
 from groundswell.deliberation.services import (
     deliberation_settings_update,
     idea_create,
+    statement_create,
 )
 from groundswell.projects.models import Participant
 
@@ -71,13 +73,18 @@ WRITES = ["add statement", "add idea", "get pair", "compare"]
         ("member", "private", True, OK),
         ("host", "private", True, OK),
         # Once the project has stopped taking contributions: the list only; hosts may still seed
-        # statements before voting opens, as on the statement page.
+        # statements and ideas before voting and comparing open, as on the pages.
         ("member", "public", False, {**dict.fromkeys(WRITES, 403), "list ideas": 200}),
         (
             "host",
             "public",
             False,
-            {**dict.fromkeys(WRITES, 403), "list ideas": 200, "add statement": 201},
+            {
+                **dict.fromkeys(WRITES, 403),
+                "list ideas": 200,
+                "add statement": 201,
+                "add idea": 201,
+            },
         ),
     ],
 )
@@ -211,10 +218,10 @@ def test_under_pre_moderation_a_members_statement_waits_for_a_host(
         client.force_login(viewer)
         listed = client.get(f"{base(project)}/statements").json()["items"]
         assert [s["text"] for s in listed] == ["Pay travel time"]
-    # Not open for votes until a host approves it.
+    # Not open for votes until a host approves it, and answered as for no statement at all.
     client.force_login(service_user)
     vote = post(client, f"{base(project)}/statements/{waiting.json()['id']}/vote", {"value": 1})
-    assert vote.status_code == 400
+    assert vote.status_code == 404 and vote.json() == {"detail": STATEMENT_NOT_OPEN}
 
 
 @pytest.mark.parametrize(
@@ -377,11 +384,91 @@ def test_a_member_compares_every_pair_and_then_gets_no_content(
     assert client.get(f"{base(project)}/pair").status_code == 200
 
 
-def test_no_pair_until_the_pool_has_two_ideas(client, project, host_admin, practitioner):
+def test_no_pair_until_the_pool_has_two_ideas_says_so_apart_from_every_pair_compared(
+    client, project, host_admin, practitioner
+):
+    """204 is for a member who compared every pair; too few ideas is a 409 that says why."""
     client.force_login(practitioner)
-    assert client.get(f"{base(project)}/pair").status_code == 204
+    too_few = (409, {"detail": "There are not yet two ideas in the pool to compare."})
+    empty = client.get(f"{base(project)}/pair")
+    assert (empty.status_code, empty.json()) == too_few
     idea_create(project=project, author=host_admin, text="Alone")
-    assert client.get(f"{base(project)}/pair").status_code == 204
+    alone = client.get(f"{base(project)}/pair")
+    assert (alone.status_code, alone.json()) == too_few
+    # Two ideas only once a host approves the second: one waiting does not make a pair.
+    deliberation_settings_update(project=project, by=host_admin, moderation="pre")
+    waiting = idea_create(project=project, author=practitioner, text="Mine, waiting")
+    assert client.get(f"{base(project)}/pair").status_code == 409
+    idea_create(project=project, author=host_admin, text="Second")
+    pair = client.get(f"{base(project)}/pair").json()
+    first, second = pair["first"]["id"], pair["second"]["id"]
+    assert {first, second} == set(Idea.objects.exclude(pk=waiting.pk).values_list("pk", flat=True))
+    comparison = {"first": first, "second": second, "outcome": "tie"}
+    assert post(client, f"{base(project)}/comparisons", comparison).status_code == 200
+    done = client.get(f"{base(project)}/pair")
+    assert done.status_code == 204 and done.content == b""
+
+
+def test_a_host_seeds_ideas_through_the_api_in_any_phase_as_on_the_page(
+    client, project, host_admin, practitioner
+):
+    """Before comparing opens the host fills the pool, as the compare page lets them; members
+    wait for a phase that takes contributions. idea_create decides for both doors."""
+    project.phases.all().delete()  # no phase today: the project takes no contributions
+    client.force_login(host_admin)
+    seeded = post(client, f"{base(project)}/ideas", {"text": "Pay carers' travel time"})
+    assert seeded.status_code == 201
+    assert seeded.json() == {
+        "id": Idea.objects.get().pk,
+        "text": "Pay carers' travel time",
+        "status": "accepted",
+    }
+    page = client.post(
+        f"/projects/{project.slug}/ideas/new/", {"text": "Longer visits", "attribution": "named"}
+    )
+    assert page.status_code == 302 and Idea.objects.count() == 2
+    # The same refusals as before for the host: a repeat is named on the field.
+    again = post(client, f"{base(project)}/ideas", {"text": "pay carers' travel  time"})
+    assert again.status_code == 400
+    assert again.json() == {"detail": {"text": ["That idea is already in the pool."]}}
+    client.force_login(practitioner)
+    refused = post(client, f"{base(project)}/ideas", {"text": "Mine too"})
+    assert refused.status_code == 403 and isinstance(refused.json()["detail"], str)
+    page = client.post(f"/projects/{project.slug}/ideas/new/", {"text": "Mine too"})
+    assert page.status_code == 403
+    assert Idea.objects.count() == 2
+
+
+def test_a_vote_on_a_statement_not_open_is_answered_as_for_one_that_does_not_exist(
+    client, project, private_project, host_admin, practitioner
+):
+    """Ids are sequential: any other answer for a statement waiting for a host, rejected or
+    taken down would tell that it exists, though nobody was shown its text."""
+    open_one = statement_create(project=project, author=host_admin, text="Open")
+    ids = {
+        status: Statement.objects.create(project=project, text=f"Kept {status}", status=status).pk
+        for status in ("pending", "rejected", "hidden", "removed")
+    }
+    ids["another project's"] = statement_create(
+        project=private_project, author=host_admin, text="Elsewhere"
+    ).pk
+    ids["missing"] = max(ids.values()) + 1000
+    client.force_login(practitioner)
+    answers = {
+        name: post(client, f"{base(project)}/statements/{pk}/vote", {"value": 1})
+        for name, pk in ids.items()
+    }
+    found = {name: (r.status_code, r.json()) for name, r in answers.items()}
+    assert set(map(str, found.values())) == {str((404, {"detail": STATEMENT_NOT_OPEN}))}, found
+    assert not Vote.objects.exists()
+    # An open statement taken down after the member saw it: the same 404, which says it may have
+    # been taken down.
+    voted = post(client, f"{base(project)}/statements/{open_one.pk}/vote", {"value": 1})
+    assert voted.status_code == 200
+    Statement.objects.filter(pk=open_one.pk).update(status="hidden")
+    gone = post(client, f"{base(project)}/statements/{open_one.pk}/vote", {"value": -1})
+    assert gone.status_code == 404 and "taken down" in gone.json()["detail"]
+    assert Vote.objects.get().value == 1
 
 
 def test_a_judgement_changed_or_sent_twice_counts_once(client, project, practitioner, ideas):

@@ -98,7 +98,17 @@ def world(project, private_project, host_admin, practitioner, service_user):
         )
     analysis.analysis_recompute(project_id=project.pk)
     other = statement_create(project=private_project, author=host_admin, text="Elsewhere")
-    return {"project": project, "statement": statements[0], "other": other, "ideas": ideas}
+    few = factories.ProjectFactory(
+        host_organisation=project.host_organisation, created_by=host_admin
+    )
+    idea_create(project=few, author=host_admin, text="One idea is no pair")
+    return {
+        "project": project,
+        "statement": statements[0],
+        "other": other,
+        "ideas": ideas,
+        "project_few": few,
+    }
 
 
 def _requests(world) -> list[tuple[str, str, str, dict]]:
@@ -173,6 +183,8 @@ def _pairwise_requests(world, base: str, json_body: dict) -> list[tuple[str, str
         ("member", "post", f"{base}/ideas", body({"text": 5})),
         ("anonymous", "get", f"{base}/pair", {}),
         ("member", "get", f"{base}/pair", {}),
+        # Fewer than two ideas in the pool: a documented 409 that says so.
+        ("member", "get", f"/api/v1/projects/{world['project_few'].slug}/pair", {}),
         ("member", "post", f"{base}/comparisons", body(comparison)),
         ("member", "post", f"{base}/comparisons", body({**comparison, "second": first})),
         ("member", "post", f"{base}/comparisons", body({**comparison, "outcome": "both"})),
@@ -237,13 +249,13 @@ def test_every_answer_matches_the_published_schema(world, practitioner, settings
         body_schema = documented[status]["content"]["application/json"]["schema"]
         assert problems(response.json(), body_schema, components) == [], (who, path, status)
     statuses = {status for _, _, status in seen}
-    assert statuses >= {200, 201, 204, 400, 401, 403, 404, 413, 422, 429}
+    assert statuses >= {200, 201, 204, 400, 401, 403, 404, 409, 413, 422, 429}
     # Each new endpoint gave each of its own statuses: the answers above covered them all.
     expected = {
         ("post", "statements"): {201, 400, 401, 403, 404, 422, 429},
         ("get", "ideas"): {200, 404, 422},
         ("post", "ideas"): {201, 400, 403, 422, 429},
-        ("get", "pair"): {200, 204, 401, 403},
+        ("get", "pair"): {200, 204, 401, 403, 409},
         ("post", "comparisons"): {200, 400, 403, 422, 429},
     }
     for (method, last), wanted in expected.items():

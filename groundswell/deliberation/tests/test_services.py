@@ -8,6 +8,7 @@ from groundswell.deliberation.models import (
     AnalysisSnapshot,
     Idea,
     Moderation,
+    Statement,
     StatementStatus,
     Vote,
 )
@@ -144,8 +145,9 @@ def test_a_member_is_offered_each_pair_once_then_told_they_compared_them_all(
             project=project, user=practitioner, first_id=first.pk, second_id=second.pk,
             outcome="tie",
         )  # fmt: skip
-    assert selectors.idea_pair(project=project, user=practitioner) is None
-    assert selectors.idea_pair(project=project, user=service_user) is not None
+    done = selectors.idea_pair(project=project, user=practitioner)
+    assert done == selectors.NoPair.COMPARED_ALL
+    assert isinstance(selectors.idea_pair(project=project, user=service_user), tuple)
     # A new idea gives the member new pairs, each with the new idea.
     new = services.idea_create(project=project, author=host_admin, text="D")
     assert new in selectors.idea_pair(project=project, user=practitioner)
@@ -437,3 +439,20 @@ def test_an_imported_comment_counts_as_already_in_the_project(project, host_admi
     polis_import(project=project, directory=tmp_path)
     with pytest.raises(ValidationError, match="already in this project"):
         services.statement_create(project=project, author=host_admin, text="ÉNERGIE: more buses")
+
+
+@pytest.mark.parametrize("create", [services.statement_create, services.idea_create])
+@pytest.mark.parametrize(
+    "text", ["\u200b\u200d\u2060", "\u202e \ufeff", "\u200b\n\u200b", "", "   "]
+)
+@pytest.mark.parametrize("who", ["host", "member"])
+def test_the_services_refuse_text_nobody_can_read(
+    project, host_admin, practitioner, create, text, who
+):
+    """Not only the forms: a script or any other caller of the services is refused too, with
+    the message the forms show next to the field."""
+    author = host_admin if who == "host" else practitioner
+    with pytest.raises(ValidationError) as refused:
+        create(project=project, author=author, text=text)
+    assert refused.value.message_dict == {"text": [services.UNREADABLE]}
+    assert not Statement.objects.exists() and not Idea.objects.exists()

@@ -6,6 +6,7 @@ import pytest
 
 from groundswell.deliberation import services
 from groundswell.deliberation.models import AnalysisSnapshot, Vote
+from groundswell.deliberation.selectors import STATEMENT_NOT_OPEN
 from groundswell.testing import factories
 
 
@@ -235,8 +236,65 @@ def test_htmx_vote_on_a_statement_taken_down_meanwhile_says_so_in_the_card(
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "not open for voting" in body and "Point 1" in body
+    assert html.escape(STATEMENT_NOT_OPEN) in body and "Point 1" in body
     assert not Vote.objects.exists()
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_vote_on_a_statement_not_open_is_answered_as_for_one_that_does_not_exist(
+    client, project, private_project, host_admin, seeded, practitioner, htmx
+):
+    """Ids are sequential: a different answer for a statement waiting for a host or rejected
+    would tell that it exists, though nobody was shown its text."""
+    from groundswell.deliberation.models import Statement, StatementStatus
+
+    hidden = {
+        status: Statement.objects.create(project=project, text=f"Kept {status}", status=status)
+        for status in (
+            StatementStatus.PENDING,
+            StatementStatus.REJECTED,
+            StatementStatus.HIDDEN,
+            StatementStatus.REMOVED,
+        )
+    }
+    elsewhere = services.statement_create(project=private_project, author=host_admin, text="Else")
+    ids = {
+        **{str(status): s.pk for status, s in hidden.items()},
+        "another project's": elsewhere.pk,
+        "missing": Statement.objects.order_by("-pk").first().pk + 1000,
+    }
+    client.force_login(practitioner)
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    answers = {}
+    for name, pk in ids.items():
+        response = client.post(f"/projects/{project.slug}/vote/{pk}/", {"value": "1"}, **headers)
+        body = response.content.decode()
+        # htmx swaps in only a 2xx answer: the card, with the message in place.
+        answers[name] = (response.status_code, html.escape(STATEMENT_NOT_OPEN) in body)
+        assert "Point 0" in body  # the next statement to vote on, whatever the id was
+        assert "Kept" not in body, name
+    assert set(answers.values()) == {(200 if htmx else 404, True)}, answers
+    assert not Vote.objects.exists()
+    # An open statement is voted on as before.
+    ok = client.post(f"/projects/{project.slug}/vote/{seeded[0].pk}/", {"value": "1"}, **headers)
+    assert ok.status_code == (200 if htmx else 302) and Vote.objects.count() == 1
+
+
+def test_the_compare_page_tells_too_few_ideas_from_every_pair_compared(
+    client, project, host_admin, practitioner
+):
+    client.force_login(practitioner)
+    url = f"/projects/{project.slug}/compare/"
+    a = services.idea_create(project=project, author=host_admin, text="Rotas")
+    page = client.get(url).content.decode()
+    assert "There are not yet two ideas to compare" in page
+    assert "You have compared every pair" not in page
+    b = services.idea_create(project=project, author=host_admin, text="Pay")
+    services.comparison_record(
+        project=project, user=practitioner, first_id=a.pk, second_id=b.pk, outcome="tie"
+    )
+    page = client.get(url).content.decode()
+    assert "You have compared every pair" in page and "not yet two ideas" not in page
 
 
 def test_the_statement_list_comes_in_pages_and_a_vote_returns_to_its_row(

@@ -423,7 +423,7 @@ def test_under_pre_moderation_a_participants_idea_waits_for_a_host(
     client, project, writer, host_admin
 ):
     from groundswell.deliberation.models import DeliberationSettings, Idea, IdeaStatus, Moderation
-    from groundswell.deliberation.selectors import idea_pair
+    from groundswell.deliberation.selectors import NoPair, idea_pair
 
     DeliberationSettings.objects.update_or_create(
         project=project,
@@ -440,7 +440,7 @@ def test_under_pre_moderation_a_participants_idea_waits_for_a_host(
     assert "once a host has approved it" in client.get(response.url).content.decode()
     idea = Idea.objects.get(text="Evening clinics")
     assert idea.status == IdeaStatus.PENDING
-    assert idea_pair(project=project) is None  # one idea in the pool: no pair yet
+    assert idea_pair(project=project) == NoPair.TOO_FEW_IDEAS  # one idea in the pool
 
     client.force_login(host_admin)
     compare = client.get(f"/projects/{project.slug}/compare/").content.decode()
