@@ -119,7 +119,6 @@ ROUTES: dict[str, Rule] = {
     "deliberation:statements_seed": Rule.HOST,
     "deliberation:compare": Rule.MEMBER,
     "deliberation:idea_add": Rule.MEMBER,
-    "deliberation:statement_moderate": Rule.HOST,
     "deliberation:statements_rejected": Rule.HOST,
     "deliberation:settings": Rule.HOST,
     # Moderation: anyone who may view a project reports; hosts and staff decide; site-wide
@@ -129,6 +128,7 @@ ROUTES: dict[str, Rule] = {
     "moderation:settings": Rule.HOST,
     "moderation:decide": Rule.HOST,
     "moderation:appeal_decide": Rule.HOST,
+    "moderation:statement_moderate": Rule.HOST,
     "moderation:site_queue": Rule.STAFF,
     "moderation:log": Rule.PUBLIC,
     "moderation:notices": Rule.MEMBER,

@@ -58,16 +58,6 @@ class ComparisonForm(forms.Form):
     outcome = forms.ChoiceField(choices=Outcome.choices)
 
 
-class ModerationForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=[("accept", "Accept"), ("reject", "Reject")],
-        error_messages={
-            "required": "Choose accept or reject.",
-            "invalid_choice": "Choose accept or reject.",
-        },
-    )
-
-
 class SettingsForm(forms.ModelForm):
     class Meta:
         model = DeliberationSettings

@@ -198,21 +198,6 @@ def _wrote(item, *, author, object_kind: str) -> bool:
     return item.author_id == author.pk
 
 
-def statement_moderate(*, statement: Statement, by, accept: bool) -> Statement:
-    if not can(user=by, action=Action.MODERATE, project=statement.project):
-        raise PermissionDenied("Only the project's hosts can moderate statements.")
-    if statement.status in (StatementStatus.HIDDEN, StatementStatus.REMOVED):
-        # A moderation decision (groundswell.moderation) is changed there, on appeal, not
-        # undone by a host's accept here.
-        raise ValidationError(
-            "A moderator has taken that statement down; it cannot be changed here."
-        )
-    statement.status = StatementStatus.ACCEPTED if accept else StatementStatus.REJECTED
-    statement.save(update_fields=["status"])
-    analysis_request(project_id=statement.project_id)
-    return statement
-
-
 def vote_cast(*, statement: Statement, user, value: int) -> Vote:
     """Record or change a vote. A double submit, even a concurrent one, leaves one row."""
     project = statement.project

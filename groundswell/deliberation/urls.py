@@ -14,11 +14,6 @@ urlpatterns = [
         views.statements_rejected,
         name="statements_rejected",
     ),
-    path(
-        "<slug:slug>/statements/<int:pk>/moderate/",
-        views.statement_moderate,
-        name="statement_moderate",
-    ),
     path("<slug:slug>/compare/", views.compare, name="compare"),
     path("<slug:slug>/ideas/new/", views.idea_add, name="idea_add"),
     path("<slug:slug>/results/", views.results, name="results"),

@@ -16,7 +16,6 @@ from groundswell.deliberation.coordination import coordination_report
 from groundswell.deliberation.forms import (
     ComparisonForm,
     IdeaForm,
-    ModerationForm,
     SettingsForm,
     StatementForm,
     StatementsSeedForm,
@@ -233,29 +232,6 @@ def statements_rejected(request, slug: str):
         **selectors.statement_labels(project=project),
     )
     return render(request, "deliberation/statements_rejected.html", context)
-
-
-@login_required
-@require_POST
-def statement_moderate(request, slug: str, pk: int):
-    project = project_get_for_user(slug=slug, user=request.user, action=Action.MODERATE)
-    statement = selectors.statement_get(project=project, pk=pk)
-    if statement is None:
-        raise Http404("No such statement")
-    form = ModerationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["decision"]))
-        return redirect("deliberation:statements", slug=slug)
-    accept = form.cleaned_data["decision"] == "accept"
-    try:
-        services.statement_moderate(statement=statement, by=request.user, accept=accept)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Statement accepted." if accept else "Statement rejected.")
-    if request.POST.get("next") == "rejected":
-        return redirect("deliberation:statements_rejected", slug=slug)
-    return redirect("deliberation:statements", slug=slug)
 
 
 @login_required

@@ -50,6 +50,18 @@ class DecisionForm(forms.Form):
         self.fields["outcome"].choices = [(o, labels[o]) for o in outcomes]
 
 
+class StatementModerationForm(forms.Form):
+    """The statements page's one click: no reason asked (the author is told a default one)."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept"), ("reject", "Reject")],
+        error_messages={
+            "required": "Choose accept or reject.",
+            "invalid_choice": "Choose accept or reject.",
+        },
+    )
+
+
 class AppealForm(forms.Form):
     text = forms.CharField(
         max_length=APPEAL_MAX,

@@ -30,7 +30,10 @@ class ItemType:
     model: ClassVar[type[Model]]
     public_status: ClassVar[str]
     pending_status: ClassVar[str | None] = None
-    # Statuses nobody moderates: withdrawn by the author, or rejected by the statement queue.
+    # Where a "reject" decision puts an item: out of the public lists, still listed for the
+    # hosts, who can accept it after all. None for kinds that are hidden or removed instead.
+    rejected_status: ClassVar[str | None] = None
+    # Statuses nobody moderates: withdrawn by the author.
     closed_statuses: ClassVar[set[str]] = set()
     # Whether its author can edit or withdraw it, so that asking them to change it means something.
     editable: ClassVar[bool] = True
@@ -66,6 +69,9 @@ class ItemType:
 
     def is_pending(self, item) -> bool:
         return self.pending_status is not None and item.status == self.pending_status
+
+    def is_rejected(self, item) -> bool:
+        return self.rejected_status is not None and item.status == self.rejected_status
 
     def is_author(self, item, user) -> bool:
         if not user.is_authenticated:
@@ -175,7 +181,7 @@ class StatementType(_DeliberationItemType):
     model = Statement
     public_status = StatementStatus.ACCEPTED
     pending_status = StatementStatus.PENDING
-    closed_statuses = {StatementStatus.REJECTED}
+    rejected_status = StatementStatus.REJECTED
 
     def url(self, item) -> str:
         return reverse("deliberation:statements", kwargs={"slug": item.project.slug})

@@ -32,6 +32,8 @@ class FlagReason(models.TextChoices):
 
 class Outcome(models.TextChoices):
     APPROVE = "approve", "Approve: publish it"
+    # Statements only: out of voting, listed for the hosts, who can still accept it later.
+    REJECT = "reject", "Reject: leave it out of voting"
     KEEP = "keep", "Keep: it stays, the flags are dismissed"
     HIDE = "hide", "Hide it from the public"
     EDIT_REQUEST = "edit_request", "Ask the author to change it (it stays visible)"
@@ -39,7 +41,7 @@ class Outcome(models.TextChoices):
 
 
 # Decisions an author can appeal, is e-mailed about, and the public log lists.
-ADVERSE = {Outcome.HIDE, Outcome.EDIT_REQUEST, Outcome.REMOVE}
+ADVERSE = {Outcome.REJECT, Outcome.HIDE, Outcome.EDIT_REQUEST, Outcome.REMOVE}
 
 
 class Decision(models.Model):

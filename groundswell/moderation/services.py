@@ -1,10 +1,12 @@
-"""Every write in moderation: flag, decide, appeal, decide the appeal, choose pre-moderation."""
+"""Every write in moderation: flag, decide, appeal, decide the appeal, choose pre-moderation,
+and a host's one-click accept or reject of a statement."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from groundswell.moderation.items import HIDDEN, REMOVED, ItemType
+from groundswell.deliberation.models import Statement
+from groundswell.moderation.items import HIDDEN, ITEM_TYPES, REMOVED, ItemType
 from groundswell.moderation.models import (
     ADVERSE,
     Appeal,
@@ -21,6 +23,10 @@ from groundswell.projects.permissions import Action, can
 REASON_MAX = 1000
 NOTE_MAX = 500
 APPEAL_MAX = 1000
+
+# What the author of a statement is told when a host accepts or rejects it with one click.
+STATEMENT_ACCEPT_REASON = "A host accepted it: it is open for votes."
+STATEMENT_REJECT_REASON = "It did not fit the question, so it is not open for votes."
 
 
 def _text(value: str, *, field: str, required: str, limit: int) -> str:
@@ -73,11 +79,22 @@ def flag_create(
 
 
 def outcomes_for(*, item_type: ItemType, item) -> list[str]:
-    """What a host may decide: approve or not for an item waiting for them; otherwise the rest."""
+    """What a host may decide: approve or not for an item waiting for them; approve after all for
+    one rejected; otherwise the rest."""
+    if item_type.is_rejected(item):
+        return [Outcome.APPROVE]
     if item_type.is_pending(item):
-        outcomes = [Outcome.APPROVE, Outcome.EDIT_REQUEST, Outcome.REMOVE]
+        outcomes = [Outcome.APPROVE, Outcome.REJECT, Outcome.EDIT_REQUEST, Outcome.REMOVE]
     else:
-        outcomes = [Outcome.KEEP, Outcome.HIDE, Outcome.EDIT_REQUEST, Outcome.REMOVE]
+        outcomes = [
+            Outcome.KEEP,
+            Outcome.REJECT,
+            Outcome.HIDE,
+            Outcome.EDIT_REQUEST,
+            Outcome.REMOVE,
+        ]
+    if item_type.rejected_status is None:
+        outcomes.remove(Outcome.REJECT)
     if not item_type.editable:
         # Its author could do nothing about a request to change it.
         outcomes.remove(Outcome.EDIT_REQUEST)
@@ -87,6 +104,8 @@ def outcomes_for(*, item_type: ItemType, item) -> list[str]:
 def _status_after(*, item_type: ItemType, item, outcome: str) -> str:
     if outcome == Outcome.APPROVE:
         return item_type.public_status
+    if outcome == Outcome.REJECT:
+        return item_type.rejected_status
     if outcome == Outcome.HIDE:
         return HIDDEN
     if outcome == Outcome.REMOVE:
@@ -109,13 +128,17 @@ def decision_make(
             item_kind=item_type.kind, item_id=item.pk, decision__isnull=True
         )
         personal = flags.filter(reason=FlagReason.PERSONAL).exists()
+        # The public log quotes only what the public has already seen.
+        unseen = outcome in ADVERSE and not item_type.is_public(item)
         decision = Decision.objects.create(
             project=project,
             item_kind=item_type.kind,
             item_id=item.pk,
             outcome=outcome,
             reason=reason,
-            excerpt="" if outcome == Outcome.REMOVE or personal else item_type.excerpt(item),
+            excerpt=""
+            if outcome == Outcome.REMOVE or personal or unseen
+            else item_type.excerpt(item),
             status_before=item.status,
             item_protected=item.is_protected,
             author=None if item.is_protected else item.author,
@@ -128,6 +151,48 @@ def decision_make(
         if decision.author_id and outcome in ADVERSE:
             _tell_author(decision_id=decision.pk)
     return decision
+
+
+def statement_moderate(*, statement: Statement, by, accept: bool, reason: str = "") -> Decision:
+    """A host's one-click accept or reject on the statements page, recorded as a decision like
+    any other: the author gets the notice and, for a rejection, the appeal (protected authors
+    too, through their key, and without anyone learning who they are). No reason is needed."""
+    project = statement.project
+    if not can(user=by, action=Action.MODERATE, project=project):
+        raise PermissionDenied("Only the project's hosts can moderate statements.")
+    statements = ITEM_TYPES["statement"]
+    with transaction.atomic():
+        # Read the status again, locked: a double click or a second host decides only once.
+        status = (
+            Statement.objects.select_for_update()
+            .filter(pk=statement.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status is None:
+            raise ValidationError("That statement is no longer here.")
+        statement.status = status
+        if status in (HIDDEN, REMOVED):
+            # Taken down by a moderator: changed there, on appeal, not undone by a quick accept.
+            raise ValidationError(
+                "A moderator has taken that statement down; it cannot be changed here."
+            )
+        outcome = Outcome.APPROVE if accept else Outcome.REJECT
+        if outcome not in outcomes_for(item_type=statements, item=statement):
+            raise ValidationError(
+                "That statement is already open for votes."
+                if accept
+                else "That statement is already rejected."
+            )
+        default = STATEMENT_ACCEPT_REASON if accept else STATEMENT_REJECT_REASON
+        return decision_make(
+            project=project,
+            item_type=statements,
+            item=statement,
+            outcome=outcome,
+            reason=reason.strip() or default,
+            by=by,
+        )
 
 
 def _tell_author(*, decision_id: int) -> None:
@@ -191,7 +256,8 @@ def appeal_decide(
         if outcome == AppealOutcome.REVERSE and item is not None:
             # Put back what the decision changed, unless something has changed it since.
             changed_to = _status_after(item_type=item_type, item=item, outcome=decision.outcome)
-            if decision.outcome in (Outcome.HIDE, Outcome.REMOVE) and item.status == changed_to:
+            undoable = (Outcome.REJECT, Outcome.HIDE, Outcome.REMOVE)
+            if decision.outcome in undoable and item.status == changed_to:
                 item_type.status_set(item, decision.status_before)
         if decision.author_id:
             _tell_author(decision_id=decision.pk)

@@ -6,6 +6,7 @@ from django_tasks import task
 from groundswell.moderation.models import AppealStatus, Decision
 
 _SAID = {
+    "reject": "not accepted it, so it is not open for votes",
     "hide": "hidden it from the public",
     "edit_request": "asked you to change it",
     "remove": "removed it",

@@ -16,6 +16,12 @@ urlpatterns = [
         views.decide,
         name="decide",
     ),
+    # The statements page's one-click accept and reject.
+    path(
+        "projects/<slug:slug>/statements/<int:pk>/moderate/",
+        views.statement_moderate,
+        name="statement_moderate",
+    ),
     path(
         "projects/<slug:slug>/moderation/appeals/<int:pk>/",
         views.appeal_decide,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from groundswell.core.forms import add_service_errors
 from groundswell.core.pagination import paginate
 from groundswell.core.ratelimit import rate_limit
+from groundswell.deliberation.selectors import statement_get
 from groundswell.moderation import selectors, services
 from groundswell.moderation.forms import (
     AppealDecisionForm,
@@ -17,6 +18,7 @@ from groundswell.moderation.forms import (
     DecisionForm,
     FlagForm,
     ModerationSettingsForm,
+    StatementModerationForm,
 )
 from groundswell.moderation.items import ITEM_TYPES, item_type
 from groundswell.moderation.models import Appeal
@@ -162,6 +164,30 @@ def decide(request, slug: str, kind: str, pk: int):
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def statement_moderate(request, slug: str, pk: int):
+    """The statements page's one-click accept or reject: a decision like any other."""
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.MODERATE)
+    statement = statement_get(project=project, pk=pk)
+    if statement is None:
+        raise Http404("No such statement")
+    form = StatementModerationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["decision"]))
+        return redirect("deliberation:statements", slug=slug)
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        services.statement_moderate(statement=statement, by=request.user, accept=accept)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Statement accepted." if accept else "Statement rejected.")
+    if request.POST.get("next") == "rejected":
+        return redirect("deliberation:statements_rejected", slug=slug)
+    return redirect("deliberation:statements", slug=slug)
 
 
 @login_required

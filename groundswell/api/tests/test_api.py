@@ -351,7 +351,8 @@ def test_signing_in_is_asked_for_in_words(project, host_admin):
 def test_statements_show_no_protected_author_nor_waiting_or_rejected_ones(
     client, project, private_project, host_admin, practitioner, service_user
 ):
-    from groundswell.deliberation.services import deliberation_settings_update, statement_moderate
+    from groundswell.deliberation.services import deliberation_settings_update
+    from groundswell.moderation.services import statement_moderate
 
     statement_create(
         project=project, author=practitioner, text="Said safely", attribution="protected"

@@ -446,7 +446,7 @@ ACTIONS: dict[str, Act] = {
         lambda w, o, u: Project.objects.get(pk=_thing(w, o).project_id).question,
     ),
     "moderate_statement": Act(
-        _post("deliberation:statement_moderate", "statement_id", data={"decision": "reject"}),
+        _post("moderation:statement_moderate", "statement_id", data={"decision": "reject"}),
         lambda w, o, u: Statement.objects.get(pk=_thing(w, o).statement_id).status,
     ),
     "deliberation_settings": Act(

@@ -197,7 +197,7 @@ ACTIONS: dict[str, Act] = {
         lambda w: Idea.objects.filter(project=w["project"]).count(),
     ),
     "moderate": Act(
-        _post("deliberation:statement_moderate", "pending", data={"decision": "accept"}),
+        _post("moderation:statement_moderate", "pending", data={"decision": "accept"}),
         _statements,
     ),
     "rejected_page": Act(_get("deliberation:statements_rejected")),

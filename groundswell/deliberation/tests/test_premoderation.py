@@ -8,11 +8,8 @@ from django.utils import timezone
 
 from groundswell.deliberation.models import AnalysisSnapshot, StatementStatus
 from groundswell.deliberation.polis import polis_export
-from groundswell.deliberation.services import (
-    deliberation_settings_update,
-    statement_create,
-    statement_moderate,
-)
+from groundswell.deliberation.services import deliberation_settings_update, statement_create
+from groundswell.moderation.services import statement_moderate
 
 
 @pytest.fixture
@@ -82,8 +79,8 @@ def test_the_polis_export_leaves_out_what_a_host_rejected_or_has_not_read(
 def test_the_author_sees_what_a_host_did_with_their_statement(
     pre_moderated, host_admin, practitioner, service_user, client, attribution
 ):
-    """Accepting or rejecting from the statement list records no moderation decision, so no
-    notice reaches the author: the vote page tells them, and nobody else."""
+    """Besides the moderation notice (groundswell/moderation/tests/test_statement_moderate.py),
+    the vote page tells the author what became of their statements, and nobody else."""
     waiting = statement_create(
         project=pre_moderated,
         author=practitioner,

@@ -12,6 +12,7 @@ from groundswell.deliberation.models import (
     StatementStatus,
     Vote,
 )
+from groundswell.moderation.services import statement_moderate
 from groundswell.testing import factories
 
 
@@ -36,8 +37,8 @@ def test_pre_moderation_holds_participant_statements_until_a_host_accepts(
     assert statement not in selectors.statements_for_voting(project=project, user=outsider)
 
     with pytest.raises(PermissionDenied):
-        services.statement_moderate(statement=statement, by=practitioner, accept=True)
-    services.statement_moderate(statement=statement, by=host_admin, accept=True)
+        statement_moderate(statement=statement, by=practitioner, accept=True)
+    statement_moderate(statement=statement, by=host_admin, accept=True)
     assert statement in selectors.statements_for_voting(project=project, user=outsider)
 
 
@@ -324,7 +325,7 @@ def test_results_name_the_right_statements_when_some_are_not_open(project, host_
         services.vote_cast(statement=everyone_disagrees, user=voter, value=-1)
     only_on_rejected = factories.UserFactory(role="practitioner")
     services.vote_cast(statement=rejected, user=only_on_rejected, value=1)
-    services.statement_moderate(statement=rejected, by=host_admin, accept=False)
+    statement_moderate(statement=rejected, by=host_admin, accept=False)
 
     snapshot = analysis.compute_snapshot(project_id=project.pk)
 

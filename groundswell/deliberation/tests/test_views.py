@@ -7,6 +7,7 @@ import pytest
 from groundswell.deliberation import services
 from groundswell.deliberation.models import AnalysisSnapshot, Vote
 from groundswell.deliberation.selectors import STATEMENT_NOT_OPEN
+from groundswell.moderation.services import statement_moderate
 from groundswell.testing import factories
 
 
@@ -684,7 +685,7 @@ def test_hosts_look_over_rejected_statements_and_accept_one_after_all(
         services.statement_create(project=project, author=host_admin, text=text)
         for text in ["Kept", "Rejected at first"]
     )
-    services.statement_moderate(statement=rejected, by=host_admin, accept=False)
+    statement_moderate(statement=rejected, by=host_admin, accept=False)
     url = f"/projects/{project.slug}/statements/rejected/"
     # Only hosts: a participant is refused, and is not shown the link.
     client.force_login(practitioner)

@@ -117,7 +117,11 @@ def test_nobody_is_asked_to_change_a_statement_they_cannot_edit(
     with pytest.raises(ValidationError):
         decide(project, "statement", statement, "edit_request", host_admin)
     waiting = Statement.objects.create(project=project, text="Waiting", status="pending")
-    assert services.outcomes_for(item_type=statements, item=waiting) == ["approve", "remove"]
+    assert services.outcomes_for(item_type=statements, item=waiting) == [
+        "approve",
+        "reject",
+        "remove",
+    ]
     # What can be edited can still be sent back to its author.
     assert "edit_request" in services.outcomes_for(item_type=ITEM_TYPES["contribution"], item=named)
     # Nor is the author of a statement told to withdraw it instead of reporting it.

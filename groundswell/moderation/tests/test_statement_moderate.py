@@ -1,0 +1,275 @@
+"""A host's one-click accept or reject on the statements page is a moderation decision: the
+author is told (protected authors too, without anyone learning who they are) and can appeal."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from groundswell.deliberation.models import AnalysisSnapshot, Statement, StatementStatus
+from groundswell.deliberation.services import deliberation_settings_update, statement_create
+from groundswell.moderation import selectors, services
+from groundswell.moderation.items import ITEM_TYPES
+from groundswell.moderation.models import Appeal, AppealStatus, Decision
+from groundswell.moderation.tests.conftest import SECRET, decide
+
+STATEMENTS = ITEM_TYPES["statement"]
+
+
+@pytest.fixture
+def pre_moderated(project, host_admin):
+    deliberation_settings_update(project=project, by=host_admin, moderation="pre")
+    return project
+
+
+def _waiting(project, writer, attribution="named", text="Pay travel time between visits"):
+    statement = statement_create(project=project, author=writer, text=text, attribution=attribution)
+    assert statement.status == StatementStatus.PENDING
+    return statement
+
+
+def _host_pages(client, project, statement) -> str:
+    """Every page a host could look at the statement and its decisions on."""
+    slug = project.slug
+    urls = [
+        f"/projects/{slug}/statements/",
+        f"/projects/{slug}/statements/rejected/",
+        f"/projects/{slug}/moderation/",
+        f"/projects/{slug}/moderation/log/",
+        f"/projects/{slug}/moderation/items/statement/{statement.pk}/",
+        "/moderation/notices/",
+    ]
+    pages = []
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        pages.append(response.content.decode())
+    return "\n".join(pages)
+
+
+def test_a_quick_reject_is_a_decision_and_the_named_author_is_told(
+    pre_moderated, writer, host_admin, django_capture_on_commit_callbacks
+):
+    statement = _waiting(pre_moderated, writer)
+    with django_capture_on_commit_callbacks() as callbacks:
+        decision = services.statement_moderate(statement=statement, by=host_admin, accept=False)
+        # Nothing leaves before the commit: no e-mail, no recompute.
+        assert mail.outbox == []
+        assert not AnalysisSnapshot.objects.filter(computed_at__isnull=False).exists()
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.REJECTED
+    assert (decision.outcome, decision.item_kind, decision.item_id) == (
+        "reject",
+        "statement",
+        statement.pk,
+    )
+    assert decision.reason == services.STATEMENT_REJECT_REASON
+    assert "did not fit the question" in decision.reason
+    assert decision.status_before == StatementStatus.PENDING
+    assert decision.author == writer and decision.decided_by == host_admin
+    assert decision.excerpt == ""  # never shown to the public, so the public log does not quote it
+    assert decision.is_appealable
+    assert list(selectors.decisions_about_me(user=writer)) == [decision]
+
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [SECRET["email"]]
+    assert services.STATEMENT_REJECT_REASON in mail.outbox[0].body
+    # The results drop it: the recompute was queued once the decision was committed.
+    assert AnalysisSnapshot.objects.get(project=pre_moderated).computed_at is not None
+
+
+def test_a_quick_reject_of_a_protected_statement_tells_its_author_and_names_nobody(
+    client, pre_moderated, writer, host_admin, practitioner, django_capture_on_commit_callbacks
+):
+    statement = _waiting(pre_moderated, writer, attribution="protected")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.statement_moderate(statement=statement, by=host_admin, accept=False)
+    assert decision.item_protected and decision.author_id is None
+    assert mail.outbox == []  # an e-mail would itself tie the member to the statement
+    # The author finds the notice through their key; nobody else has it.
+    assert list(selectors.decisions_about_me(user=writer)) == [decision]
+    assert list(selectors.decisions_about_me(user=host_admin)) == []
+    assert list(selectors.decisions_about_me(user=practitioner)) == []
+    stored = Decision.objects.filter(pk=decision.pk).values().get()
+    assert writer.pk not in [v for k, v in stored.items() if k not in ("id", "item_id")]
+
+    client.force_login(host_admin)
+    pages = _host_pages(client, pre_moderated, statement)
+    assert services.STATEMENT_REJECT_REASON in pages  # the host's pages do show the decision
+    for secret in SECRET.values():
+        assert secret not in pages
+
+    client.force_login(writer)
+    notices = client.get("/moderation/notices/").content.decode()
+    assert services.STATEMENT_REJECT_REASON in notices
+    assert f"/moderation/notices/{decision.pk}/appeal/" in notices
+
+
+def test_a_quick_accept_of_a_waiting_statement_is_a_decision_too(
+    pre_moderated, writer, host_admin, django_capture_on_commit_callbacks
+):
+    statement = _waiting(pre_moderated, writer, attribution="protected")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.statement_moderate(statement=statement, by=host_admin, accept=True)
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
+    assert decision.outcome == "approve" and decision.reason == services.STATEMENT_ACCEPT_REASON
+    assert decision.author_id is None and not decision.is_appealable
+    assert list(selectors.decisions_about_me(user=writer)) == [decision]
+    assert mail.outbox == []  # approvals are on the notices page only
+    assert AnalysisSnapshot.objects.get(project=pre_moderated).computed_at is not None
+
+
+def test_a_host_may_still_give_a_reason(pre_moderated, writer, host_admin):
+    statement = _waiting(pre_moderated, writer)
+    decision = services.statement_moderate(
+        statement=statement, by=host_admin, accept=False, reason="  Already asked above.  "
+    )
+    assert decision.reason == "Already asked above."
+
+
+@pytest.mark.parametrize("attribution", ["named", "protected"])
+@pytest.mark.parametrize(
+    ("outcome", "status", "appeal_status"),
+    [
+        # Reversed: back where it was, waiting for a host, who can accept it this time.
+        ("reverse", StatementStatus.PENDING, AppealStatus.REVERSED),
+        ("uphold", StatementStatus.REJECTED, AppealStatus.UPHELD),
+    ],
+)
+def test_the_author_appeals_a_quick_reject(
+    pre_moderated, writer, practitioner, host_admin, attribution, outcome, status, appeal_status
+):
+    statement = _waiting(pre_moderated, writer, attribution=attribution)
+    decision = services.statement_moderate(statement=statement, by=host_admin, accept=False)
+    with pytest.raises(PermissionDenied):
+        services.appeal_make(decision=decision, item_type=STATEMENTS, by=practitioner, text="Me")
+    appeal = services.appeal_make(
+        decision=decision, item_type=STATEMENTS, by=writer, text="It is about the question."
+    )
+    assert list(selectors.appeals_open(project=pre_moderated)) == [appeal]
+    # The host finds the rejected statement to decide the appeal on.
+    item = STATEMENTS.get(project=pre_moderated, pk=statement.pk)
+    assert item is not None
+    services.appeal_decide(
+        appeal=appeal,
+        item_type=STATEMENTS,
+        item=item,
+        outcome=outcome,
+        reason="Read again.",
+        by=host_admin,
+    )
+    assert Appeal.objects.get(pk=appeal.pk).status == appeal_status
+    statement.refresh_from_db()
+    assert statement.status == status
+    if outcome == "reverse":
+        services.statement_moderate(statement=statement, by=host_admin, accept=True)
+        assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
+
+
+def test_rejecting_a_statement_open_for_votes_and_accepting_it_after_all(
+    project, statement, writer, host_admin
+):
+    assert statement.status == StatementStatus.ACCEPTED
+    rejected = services.statement_moderate(statement=statement, by=host_admin, accept=False)
+    # It was public, so the log may quote it, as for a hidden item.
+    assert rejected.status_before == StatementStatus.ACCEPTED and rejected.excerpt
+    with pytest.raises(ValidationError) as error:
+        services.statement_moderate(statement=statement, by=host_admin, accept=False)
+    assert error.value.messages == ["That statement is already rejected."]
+    accepted = services.statement_moderate(statement=statement, by=host_admin, accept=True)
+    assert accepted.outcome == "approve" and accepted.status_before == StatementStatus.REJECTED
+    with pytest.raises(ValidationError) as error:
+        services.statement_moderate(statement=statement, by=host_admin, accept=True)
+    assert error.value.messages == ["That statement is already open for votes."]
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
+    assert [d.outcome for d in selectors.decisions_about_me(user=writer)] == ["approve", "reject"]
+
+
+def test_a_stale_page_cannot_decide_twice(pre_moderated, writer, host_admin):
+    """Two hosts, or a double click, on the same waiting statement: one decision."""
+    statement = _waiting(pre_moderated, writer)
+    stale = Statement.objects.get(pk=statement.pk)
+    services.statement_moderate(statement=statement, by=host_admin, accept=True)
+    with pytest.raises(ValidationError):
+        services.statement_moderate(statement=stale, by=host_admin, accept=True)
+    assert Decision.objects.count() == 1
+
+
+@pytest.mark.parametrize("outcome", ["hide", "remove"])
+@pytest.mark.parametrize("accept", [True, False])
+def test_a_statement_a_moderator_took_down_is_not_changed_here(
+    project, statement, host_admin, outcome, accept
+):
+    decide(project, "statement", statement, outcome, host_admin)
+    taken_down = Statement.objects.get(pk=statement.pk)
+    with pytest.raises(ValidationError) as error:
+        services.statement_moderate(statement=taken_down, by=host_admin, accept=accept)
+    assert "taken that statement down" in error.value.messages[0]
+    assert Statement.objects.get(pk=statement.pk).status == taken_down.status
+    assert Decision.objects.count() == 1
+
+
+def test_only_hosts_and_staff_moderate_statements(
+    pre_moderated, writer, practitioner, outsider, staff
+):
+    statement = _waiting(pre_moderated, writer)
+    for user in (practitioner, outsider, writer):
+        with pytest.raises(PermissionDenied):
+            services.statement_moderate(statement=statement, by=user, accept=True)
+    assert not Decision.objects.exists()
+    assert services.statement_moderate(statement=statement, by=staff, accept=False).decided_by
+
+
+def test_one_click_on_the_statements_page_then_the_appeal(
+    client, pre_moderated, writer, practitioner, host_admin, django_capture_on_commit_callbacks
+):
+    slug = pre_moderated.slug
+    statement = _waiting(pre_moderated, writer)
+    url = f"/projects/{slug}/statements/{statement.pk}/moderate/"
+    client.force_login(practitioner)
+    assert client.post(url, {"decision": "reject"}).status_code == 403
+    assert not Decision.objects.exists()
+
+    client.force_login(host_admin)
+    assert f'action="{url}"' in client.get(f"/projects/{slug}/statements/").content.decode()
+    response = client.post(url, {"decision": "maybe"}, follow=True)
+    assert "Choose accept or reject." in response.content.decode()
+    assert not Decision.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"decision": "reject"}, follow=True)  # one click, no reason
+    assert response.redirect_chain == [(f"/projects/{slug}/statements/", 302)]
+    assert "Statement rejected." in response.content.decode()
+    decision = Decision.objects.get()
+    assert (decision.outcome, decision.author) == ("reject", writer)
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.REJECTED
+    assert [m.to for m in mail.outbox] == [[SECRET["email"]]]
+
+    # The author reads the notice and appeals; the host reverses the decision from the queue.
+    client.force_login(writer)
+    notices = client.get("/moderation/notices/").content.decode()
+    appeal_url = f"/moderation/notices/{decision.pk}/appeal/"
+    assert services.STATEMENT_REJECT_REASON in notices and appeal_url in notices
+    assert client.post(appeal_url, {"text": "It answers the question."}).status_code == 302
+    appeal = Appeal.objects.get()
+    client.force_login(host_admin)
+    decide_url = f"/projects/{slug}/moderation/appeals/{appeal.pk}/"
+    assert "Pay travel time between visits" in client.get(decide_url).content.decode()
+    response = client.post(decide_url, {"outcome": "reverse", "reason": "Fair point."})
+    assert response.status_code == 302
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.PENDING
+    # Waiting again, so the one click accepts it this time.
+    client.post(url, {"decision": "accept"})
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
+    assert Decision.objects.filter(item_id=statement.pk, outcome="approve").exists()
+
+
+def test_one_click_accept_from_the_rejected_list(client, project, statement, host_admin):
+    services.statement_moderate(statement=statement, by=host_admin, accept=False)
+    client.force_login(host_admin)
+    rejected_url = f"/projects/{project.slug}/statements/rejected/"
+    url = f"/projects/{project.slug}/statements/{statement.pk}/moderate/"
+    assert f'action="{url}"' in client.get(rejected_url).content.decode()
+    response = client.post(url, {"decision": "accept", "next": "rejected"})
+    assert response.status_code == 302 and response.url == rejected_url
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
+    assert [d.outcome for d in Decision.objects.order_by("id")] == ["reject", "approve"]
