@@ -124,6 +124,7 @@ def polis_import(
     # Under Pol.is's strict moderation an unmoderated comment was never shown to voters (it holds
     # only its author's own vote), so it comes in waiting for a host, not open for votes.
     unmoderated = conversation.unmoderated
+    participants = int(np.count_nonzero(matrix.votes_per_participant()))
     vote_times = _vote_times(conversation.vote_log)
     with transaction.atomic():
         # Two imports into one project at once: the second waits for the first (the project's
@@ -133,7 +134,7 @@ def polis_import(
         _refuse_second_import(project)
         DeliberationSettings.objects.update_or_create(
             project=project,
-            defaults={"imported_from": _credit(folder)}
+            defaults={"imported_from": _credit(folder), "imported_participants": participants}
             | ({"statement_language": language} if language else {}),
         )
         created = Statement.objects.bulk_create(
@@ -188,9 +189,7 @@ def polis_import(
             progress(f"Votes written: {saved:,} of {total:,}.")
     analysis_request(project_id=project.pk)
     return ImportSummary(
-        statements=len(created),
-        participants=int(np.count_nonzero(matrix.votes_per_participant())),
-        votes=int(matrix.votes.nnz),
+        statements=len(created), participants=participants, votes=int(matrix.votes.nnz)
     )
 
 

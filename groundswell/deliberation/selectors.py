@@ -21,7 +21,6 @@ from django.db.models.functions import Cast, Concat
 from groundswell.contributions.authorship import protected_key
 from groundswell.contributions.models import Attribution, ProtectedAuthorKey
 from groundswell.deliberation.models import (
-    IMPORTED_VOTER,
     MEMBER_VOTER,
     MIN_PERSPECTIVE_VOTERS,
     AnalysisSnapshot,
@@ -257,12 +256,12 @@ def participants_may_add_statements(*, project: Project) -> bool:
 def imported_participants_count(*, project: Project) -> int:
     """Participants of an imported Pol.is conversation: they took part, but are no members and
     declared no perspective, so the participation-by-perspective table cannot count them."""
-    return (
-        Vote.objects.filter(project=project, voter__startswith=IMPORTED_VOTER)
-        .values("voter")
-        .distinct()
-        .count()
+    found = (
+        DeliberationSettings.objects.filter(project=project)
+        .values_list("imported_participants", flat=True)
+        .first()
     )
+    return found or 0
 
 
 def analysis_snapshot(*, project: Project) -> AnalysisSnapshot | None:

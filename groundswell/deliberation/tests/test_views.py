@@ -3,6 +3,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from groundswell.deliberation import services
 from groundswell.deliberation.models import AnalysisSnapshot, Vote
@@ -609,9 +611,12 @@ def test_results_count_the_participants_of_an_imported_conversation(client, proj
 
     folder = Path(__file__).resolve().parents[3] / "data" / "polis" / "london.youth.policing"
     summary = polis_import(project=project, directory=folder)
-    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/projects/{project.slug}/results/").content.decode()
     assert "Nobody has joined yet" not in page
     assert f"{summary.participants} people took part in the imported Pol.is conversation" in page
+    # Counted at import, not by reading the conversation's votes on every view.
+    assert not [q["sql"] for q in queries if "LIKE 'p%'" in q["sql"]]
     # The project page counts members only, and says so rather than "nobody".
     project_page = client.get(f"/projects/{project.slug}/").content.decode()
     assert "No members have joined yet." in project_page
