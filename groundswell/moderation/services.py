@@ -148,9 +148,32 @@ def decision_make(
         new_status = _status_after(item_type=item_type, item=item, outcome=outcome)
         if new_status != item.status:
             item_type.status_set(item, new_status)
+            if new_status == item_type.public_status:
+                _settle_appeals(item_type=item_type, item=item, reason=reason, by=by)
         if decision.author_id and outcome in ADVERSE:
             _tell_author(decision_id=decision.pk)
     return decision
+
+
+def _settle_appeals(*, item_type: ItemType, item, reason: str, by) -> None:
+    """An item put back by a later decision (a rejected statement accepted after all, a hidden
+    one approved): open appeals against taking it out have got what they asked for. They are
+    closed as reversed, and their authors told, rather than left for a host to decide later."""
+    open_appeals = Appeal.objects.filter(
+        status=AppealStatus.OPEN,
+        decision__item_kind=item_type.kind,
+        decision__item_id=item.pk,
+        decision__outcome__in=[Outcome.REJECT, Outcome.HIDE],
+    )
+    named = list(open_appeals.filter(decision__author__isnull=False).values_list("decision_id"))
+    open_appeals.update(
+        status=AppealStatus.REVERSED,
+        outcome_reason=f"A later decision put it back: {reason}",
+        decided_by=by,
+        decided_at=timezone.now(),
+    )
+    for (decision_id,) in named:
+        _tell_author(decision_id=decision_id)
 
 
 def statement_moderate(*, statement: Statement, by, accept: bool, reason: str = "") -> Decision:

@@ -273,3 +273,31 @@ def test_one_click_accept_from_the_rejected_list(client, project, statement, hos
     assert response.status_code == 302 and response.url == rejected_url
     assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
     assert [d.outcome for d in Decision.objects.order_by("id")] == ["reject", "approve"]
+
+
+@pytest.mark.parametrize("attribution", ["named", "protected"])
+def test_accepting_after_all_settles_the_open_appeal(
+    pre_moderated, writer, host_admin, attribution, django_capture_on_commit_callbacks
+):
+    statement = _waiting(pre_moderated, writer, attribution=attribution)
+    other = _waiting(pre_moderated, writer, attribution=attribution, text="Fund the night rota")
+    rejected = services.statement_moderate(statement=statement, by=host_admin, accept=False)
+    other_rejected = services.statement_moderate(statement=other, by=host_admin, accept=False)
+    appeal, other_appeal = (
+        services.appeal_make(decision=d, item_type=STATEMENTS, by=writer, text="It fits.")
+        for d in (rejected, other_rejected)
+    )
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statement_moderate(statement=statement, by=host_admin, accept=True)
+
+    appeal.refresh_from_db()
+    assert appeal.status == AppealStatus.REVERSED
+    assert (
+        appeal.outcome_reason == f"A later decision put it back: {services.STATEMENT_ACCEPT_REASON}"
+    )
+    assert list(selectors.appeals_open(project=pre_moderated)) == [other_appeal]
+    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
+    # The named author is e-mailed about the appeal's outcome; a protected one never.
+    assert [m.to for m in mail.outbox] == ([[writer.email]] if attribution == "named" else [])
