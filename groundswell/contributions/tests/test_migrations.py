@@ -36,42 +36,25 @@ def test_protected_items_written_before_the_crowd_rule_keep_only_a_shared_perspe
             user = factories.UserFactory(role=role, sector=sector)
             Participant.objects.create(project=project, user_id=user.pk)
 
-        def contribution(role, sector, attribution="protected"):
-            return Contribution.objects.create(
-                project=project,
-                kind="story",
-                title="t",
-                body="b",
-                attribution=attribution,
-                author_role=role,
-                author_sector=sector,
+        def written(model, perspective, attribution="protected", **fields):
+            role, sector = perspective
+            return model.objects.create(
+                attribution=attribution, author_role=role, author_sector=sector, **fields
             )
 
-        shared = contribution("practitioner", "social_care")
-        rare_sector = contribution("practitioner", "housing")
-        rare_role = contribution("commissioner", "health")
-        named = contribution("commissioner", "health", attribution="named")
-        comment = Comment.objects.create(
-            contribution=shared,
-            body="c",
-            attribution="protected",
-            author_role="commissioner",
-            author_sector="health",
+        story = {"project": project, "kind": "story", "title": "t", "body": "b"}
+        common, rare_sector, rare_role = (
+            ("practitioner", "social_care"),
+            ("practitioner", "housing"),
+            ("commissioner", "health"),
         )
-        statement = Statement.objects.create(
-            project=project,
-            text="s",
-            attribution="protected",
-            author_role="practitioner",
-            author_sector="housing",
-        )
-        idea = Idea.objects.create(
-            project=project,
-            text="i",
-            attribution="protected",
-            author_role="commissioner",
-            author_sector="health",
-        )
+        shared = written(Contribution, common, **story)
+        only_sector_rare = written(Contribution, rare_sector, **story)
+        only_one = written(Contribution, rare_role, **story)
+        named = written(Contribution, rare_role, attribution="named", **story)
+        comment = written(Comment, rare_role, contribution=shared, body="c")
+        statement = written(Statement, rare_sector, project=project, text="s")
+        idea = written(Idea, rare_role, project=project, text="i")
 
         executor = MigrationExecutor(connection)
         executor.migrate(AFTER)
@@ -82,8 +65,8 @@ def test_protected_items_written_before_the_crowd_rule_keep_only_a_shared_perspe
             return row.author_role, row.author_sector
 
         assert stored("contributions", "Contribution", shared.pk) == ("practitioner", "social_care")
-        assert stored("contributions", "Contribution", rare_sector.pk) == ("practitioner", "")
-        assert stored("contributions", "Contribution", rare_role.pk) == ("", "")
+        assert stored("contributions", "Contribution", only_sector_rare.pk) == ("practitioner", "")
+        assert stored("contributions", "Contribution", only_one.pk) == ("", "")
         assert stored("contributions", "Contribution", named.pk) == ("commissioner", "health")
         assert stored("contributions", "Comment", comment.pk) == ("", "")
         assert stored("deliberation", "Statement", statement.pk) == ("practitioner", "")
