@@ -371,9 +371,13 @@ def test_the_statement_list_tells_visitors_how_to_vote_and_when_voting_is_closed
     page = client.get(url).content.decode()
     assert "to vote on these statements" in page
     assert f'href="/accounts/login/?next=/projects/{project.slug}/vote/"' in page
+    # A visitor has no vote to show: no "Your vote" column of dashes.
+    assert "Your vote" not in page and 'data-label="Votes"' in page
 
     client.force_login(practitioner)
-    assert "Vote one at a time" in client.get(url).content.decode()
+    page = client.get(url).content.decode()
+    assert "Vote one at a time" in page
+    assert page.count('data-label="Your vote"') == len(seeded)
     project.phases.all().delete()  # between phases: nothing is open
     page = client.get(url).content.decode()
     assert "Voting is closed in this project's current phase." in page
