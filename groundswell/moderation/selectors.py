@@ -153,6 +153,21 @@ def decisions_about_me(*, user) -> QuerySet[Decision]:
     )
 
 
+def decisions_with_own_text(decisions: list[Decision]) -> list[Decision]:
+    """Set `own_text` on each of the member's own decisions that kept no excerpt (a removal,
+    personal information, an item the public never saw): the start of what they wrote, so they
+    can tell which of their items it is about. Only for their own notices page."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for decision in decisions:
+        if not decision.excerpt and decision.item_kind in ITEM_TYPES:
+            wanted[decision.item_kind].add(decision.item_id)
+    items = {kind: ITEM_TYPES[kind].get_many(ids) for kind, ids in wanted.items()}
+    for decision in decisions:
+        item = items.get(decision.item_kind, {}).get(decision.item_id)
+        decision.own_text = ITEM_TYPES[decision.item_kind].excerpt(item) if item else ""
+    return decisions
+
+
 def decision_is_mine(*, decision: Decision, user, item_type: ItemType) -> bool:
     if not user.is_authenticated:
         return False

@@ -103,6 +103,10 @@ def test_a_quick_reject_of_a_protected_statement_tells_its_author_and_names_nobo
     notices = client.get("/moderation/notices/").content.decode()
     assert services.STATEMENT_REJECT_REASON in notices
     assert f"/moderation/notices/{decision.pk}/appeal/" in notices
+    # The public log keeps no excerpt of it, but its author is shown which statement it was.
+    assert f"Reject: leave it out of voting</strong>: {statement.text}" in notices
+    log = client.get(f"/projects/{pre_moderated.slug}/moderation/log/").content.decode()
+    assert statement.text not in log
 
 
 def test_a_quick_accept_of_a_waiting_statement_is_a_decision_too(
