@@ -116,10 +116,12 @@ def contribution_create(
         title=title.strip(),
         body=body.strip(),
         details=cleaned,
-        sector=sector or project.sector or author.sector,
         search_text=" ".join([title, body, kind_def.search_text(cleaned)]),
     )
     attribute(contribution, author=author, attribution=attribution, project=project)
+    # What it is about, if the author did not say: the project's sector, else the author's as
+    # far as it may be shown (a protected item's may not, see attribute).
+    contribution.sector = sector or project.sector or contribution.author_sector
     if upload:
         contribution.attachment = upload
     contribution.full_clean(exclude=["attachment"])

@@ -145,3 +145,17 @@ def test_writers_are_told_the_rule_where_they_choose_protection(client, project,
         response = client.get(url)
         assert response.status_code == 200, url
         assert rule in response.content.decode(), url
+
+
+def test_what_a_protected_item_is_about_does_not_default_to_a_hidden_sector(project, commissioner):
+    project.sector = ""
+    project.save(update_fields=["sector"])
+    _join(project, OTHERS, role="commissioner", sector="housing")  # the role shows, the sector not
+
+    protected = _barrier(project, commissioner)
+    named = _barrier(project, commissioner, attribution="named")
+
+    protected.refresh_from_db()
+    named.refresh_from_db()
+    assert (protected.author_sector, protected.sector) == ("", "")
+    assert (named.author_sector, named.sector) == ("health", "health")
