@@ -608,7 +608,7 @@ def test_coordination_report_empty_and_with_a_ring(
 def test_rejected_statements_looked_over_and_one_accepted(
     new_context, project, host_admin, assert_accessible
 ):
-    from groundswell.deliberation.services import statement_moderate
+    from groundswell.moderation.services import statement_moderate
 
     for text in ["Close the day centre on Fridays", "Tell people about changes in writing"]:
         statement_moderate(
