@@ -45,6 +45,7 @@ from groundswell.deliberation.services import (
     idea_create,
     statement_create,
 )
+from groundswell.moderation.models import Appeal, Decision
 from groundswell.organisations.services import organisation_invite
 from groundswell.projects.models import Participant
 from groundswell.projects.services import project_invite_create
@@ -70,6 +71,9 @@ TEXTS = {
     "public comment": "Nobody asks the night staff before changing the rota",
     "public statement": "Visit length should be set by the carer on the day",
     "public idea": "Let frontline staff extend a visit by fifteen minutes",
+    # Rejected by a host with one click once it was open for votes, then appealed by its author:
+    # the moderation log quotes it (it was public), the notices and appeals carry it.
+    "public rejected statement": "Carers should choose the order of their own visits",
     "private contribution": "Agency staff never see the handover folder",
     "private comment": "The folder is locked in the day office overnight",
     "private statement": "Handover notes should travel with the resident",
@@ -305,7 +309,9 @@ def world(
         f"{priv}/statements/new/", {"text": TEXTS["private statement"], "attribution": "protected"}
     )
     post(f"{pub}/ideas/new/", {"text": TEXTS["public idea"], "attribution": "protected"})
-    for key in ("public statement", "private statement"):
+    rejected_text = TEXTS["public rejected statement"]
+    post(f"{pub}/statements/new/", {"text": rejected_text, "attribution": "protected"})
+    for key in ("public statement", "private statement", "public rejected statement"):
         items[key] = Statement.objects.get(text=TEXTS[key])
     items["public idea"] = Idea.objects.get(text=TEXTS["public idea"])
     assert items[PENDING].status == "pending"
@@ -315,6 +321,18 @@ def world(
         f"{pub}/compare/",
         {"first": items["public idea"].pk, "second": hosts_idea.pk, "outcome": "first"},
     )
+    as_host = Client()
+    as_host.force_login(host_admin)
+    with capture(execute=True):
+        response = as_host.post(
+            f"{pub}/statements/{items['public rejected statement'].pk}/moderate/",
+            {"decision": "reject"},
+        )
+    assert response.status_code == 302
+    rejection = Decision.objects.get(item_kind="statement", outcome="reject")
+    assert rejection.item_protected and rejection.author_id is None
+    post(f"/moderation/notices/{rejection.pk}/appeal/", {"text": "It answers the question."})
+    assert Appeal.objects.filter(decision=rejection, status="open").exists()
     post(reverse("accounts_data:export_request"), {})
 
     # Others answer what the author wrote: replies, votes, comparisons, a link.
