@@ -19,6 +19,7 @@ from groundswell.moderation.services import decision_make
 from groundswell.projects.models import ParticipationTarget
 from groundswell.projects.services import project_invite_codes_create
 from groundswell.testing import factories
+from tests.browser.test_deliberation import BROKEN_NUMBERS
 from tests.browser.test_journeys import log_in
 
 pytestmark = pytest.mark.browser
@@ -58,16 +59,6 @@ BROKEN_WORDS = """() => {
   }
   return broken;
 }"""
-
-# Table cells holding only a number whose text runs over more than one line ("24" as "2" over "4").
-BROKEN_NUMBERS = """() => [...document.querySelectorAll('main td')]
-  .filter(td => /^-?[0-9][0-9.,]*%?$/.test(td.textContent.trim()))
-  .filter(td => {
-    const range = document.createRange();
-    range.selectNodeContents(td);
-    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size > 1;
-  })
-  .map(td => td.textContent.trim())"""
 
 
 @pytest.fixture
