@@ -93,7 +93,11 @@ def outcomes_for(*, item_type: ItemType, item) -> list[str]:
             Outcome.EDIT_REQUEST,
             Outcome.REMOVE,
         ]
-    if item_type.rejected_status is None:
+    if item_type.rejected_status is None or not (
+        item_type.is_pending(item) or item_type.is_public(item)
+    ):
+        # Not for one taken down: a host could accept it from the rejected list after all,
+        # undoing a hide or removal that only an appeal may undo.
         outcomes.remove(Outcome.REJECT)
     if not item_type.editable:
         # Its author could do nothing about a request to change it.

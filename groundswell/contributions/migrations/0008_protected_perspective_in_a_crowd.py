@@ -3,7 +3,7 @@ from collections import Counter
 from django.db import migrations
 from django.db.models import Count
 
-CROWD = 5  # contributions.models.PROTECTED_PERSPECTIVE_CROWD, frozen here
+CROWD = 5  # people.perspectives.PROTECTED_PERSPECTIVE_CROWD, frozen here
 
 
 def keep_only_perspectives_in_a_crowd(apps, schema_editor):

@@ -213,6 +213,21 @@ def test_a_statement_a_moderator_took_down_is_not_changed_here(
     assert Decision.objects.count() == 1
 
 
+@pytest.mark.parametrize("outcome", ["hide", "remove"])
+def test_a_statement_taken_down_cannot_be_rejected_then_accepted_back(
+    project, statement, host_admin, outcome
+):
+    # Rejecting it would put it on the rejected list, whose one click accepts it: a host would
+    # undo a take-down (a site moderator's removal, say) without the appeal it needs.
+    decide(project, "statement", statement, outcome, host_admin)
+    taken_down = Statement.objects.get(pk=statement.pk)
+    assert "reject" not in services.outcomes_for(item_type=STATEMENTS, item=taken_down)
+    with pytest.raises(ValidationError):
+        decide(project, "statement", taken_down, "reject", host_admin)
+    assert Statement.objects.get(pk=statement.pk).status == taken_down.status
+    assert Decision.objects.count() == 1
+
+
 def test_only_hosts_and_staff_moderate_statements(
     pre_moderated, writer, practitioner, outsider, staff
 ):
