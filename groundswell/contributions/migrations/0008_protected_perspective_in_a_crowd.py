@@ -25,6 +25,7 @@ def keep_only_perspectives_in_a_crowd(apps, schema_editor):
         (apps.get_model("deliberation", "Statement"), "project_id"),
         (apps.get_model("deliberation", "Idea"), "project_id"),
     ]
+    hidden_sectors = {}  # contribution id -> the author's sector it no longer shows
     for model, project_field in models:
         changed = []
         rows = (
@@ -40,7 +41,21 @@ def keep_only_perspectives_in_a_crowd(apps, schema_editor):
             else:
                 continue
             changed.append(model(pk=pk, author_role=kept[0], author_sector=kept[1]))
+            if model.__name__ == "Contribution" and author_sector and not kept[1]:
+                hidden_sectors[pk] = author_sector
         model.objects.bulk_update(changed, ["author_role", "author_sector"], batch_size=1000)
+    # What a contribution is about defaulted to its author's sector where the project has none:
+    # the same sector would still show there. (An author who chose it on purpose loses it too:
+    # nothing recorded which it was.)
+    contribution = apps.get_model("contributions", "Contribution")
+    defaulted = [
+        contribution(pk=pk, sector="")
+        for pk, sector in contribution.objects.filter(
+            pk__in=list(hidden_sectors), project__sector=""
+        ).values_list("pk", "sector")
+        if sector == hidden_sectors[pk]
+    ]
+    contribution.objects.bulk_update(defaulted, ["sector"], batch_size=1000)
 
 
 class Migration(migrations.Migration):

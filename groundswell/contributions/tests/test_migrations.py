@@ -26,7 +26,8 @@ def test_protected_items_written_before_the_crowd_rule_keep_only_a_shared_perspe
         Statement = old.get_model("deliberation", "Statement")
         Idea = old.get_model("deliberation", "Idea")
 
-        project = Project.objects.get(pk=factories.ProjectFactory().pk)
+        # A project with no sector: a contribution's subject defaulted to its author's sector.
+        project = Project.objects.get(pk=factories.ProjectFactory(sector="").pk)
         people = [
             *[("practitioner", "social_care")] * 5,
             ("practitioner", "housing"),
@@ -48,10 +49,11 @@ def test_protected_items_written_before_the_crowd_rule_keep_only_a_shared_perspe
             ("practitioner", "housing"),
             ("commissioner", "health"),
         )
-        shared = written(Contribution, common, **story)
-        only_sector_rare = written(Contribution, rare_sector, **story)
-        only_one = written(Contribution, rare_role, **story)
-        named = written(Contribution, rare_role, attribution="named", **story)
+        shared = written(Contribution, common, sector="social_care", **story)
+        only_sector_rare = written(Contribution, rare_sector, sector="housing", **story)
+        only_one = written(Contribution, rare_role, sector="health", **story)
+        about_else = written(Contribution, rare_role, sector="education", **story)
+        named = written(Contribution, rare_role, attribution="named", sector="health", **story)
         comment = written(Comment, rare_role, contribution=shared, body="c")
         statement = written(Statement, rare_sector, project=project, text="s")
         idea = written(Idea, rare_role, project=project, text="i")
@@ -68,6 +70,19 @@ def test_protected_items_written_before_the_crowd_rule_keep_only_a_shared_perspe
         assert stored("contributions", "Contribution", only_sector_rare.pk) == ("practitioner", "")
         assert stored("contributions", "Contribution", only_one.pk) == ("", "")
         assert stored("contributions", "Contribution", named.pk) == ("commissioner", "health")
+        subjects = dict(
+            new.get_model("contributions", "Contribution").objects.values_list("pk", "sector")
+        )
+        # The subject sector goes where it was the hidden author's sector, and only there.
+        assert [
+            subjects[c.pk] for c in (shared, only_sector_rare, only_one, about_else, named)
+        ] == [
+            "social_care",
+            "",
+            "",
+            "education",
+            "health",
+        ]
         assert stored("contributions", "Comment", comment.pk) == ("", "")
         assert stored("deliberation", "Statement", statement.pk) == ("practitioner", "")
         assert stored("deliberation", "Idea", idea.pk) == ("", "")
