@@ -131,10 +131,14 @@ def decisions_for_item(*, item_type: ItemType, item) -> QuerySet[Decision]:
 
 def decisions_about_me(*, user) -> QuerySet[Decision]:
     """Decisions on the member's items, newest first: named and pseudonymous by the stored
-    author; protected ones only by recomputing the member's key for each protected decision."""
-    protected = Decision.objects.filter(item_protected=True).values_list(
-        "pk", "item_kind", "item_id"
-    )
+    author; protected ones only by recomputing the member's key for each protected decision.
+
+    Only in projects the member has joined (writing anything joins them): a key for every
+    protected decision on the site, on every view of the notices, would grow with the site.
+    """
+    protected = Decision.objects.filter(
+        item_protected=True, project__participants__user=user
+    ).values_list("pk", "item_kind", "item_id")
     candidates = {
         protected_key(object_kind=kind, object_id=item_id, user_id=user.pk): pk
         for pk, kind, item_id in protected.iterator()

@@ -11,6 +11,7 @@ from groundswell.moderation import selectors, services
 from groundswell.moderation.items import ITEM_TYPES
 from groundswell.moderation.models import Appeal, AppealStatus, Decision
 from groundswell.moderation.tests.conftest import SECRET, decide
+from groundswell.projects.models import Participant
 
 STATEMENTS = ITEM_TYPES["statement"]
 
@@ -320,3 +321,28 @@ def test_accepting_after_all_settles_the_open_appeal(
     assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
     # The named author is e-mailed about the appeal's outcome; a protected one never.
     assert [m.to for m in mail.outbox] == ([[writer.email]] if attribution == "named" else [])
+
+
+def test_notices_work_out_keys_only_in_projects_the_member_joined(
+    pre_moderated, private_project, writer, practitioner, host_admin, monkeypatch
+):
+    mine = _waiting(pre_moderated, writer, attribution="protected")
+    deliberation_settings_update(project=private_project, by=host_admin, moderation="pre")
+    Participant.objects.create(project=private_project, user=practitioner)  # invited
+    theirs = _waiting(private_project, practitioner, attribution="protected", text="Not mine")
+    decisions = [
+        services.statement_moderate(statement=s, by=host_admin, accept=False)
+        for s in (mine, theirs)
+    ]
+    keyed = []
+    real_key = selectors.protected_key
+    monkeypatch.setattr(
+        selectors,
+        "protected_key",
+        lambda **kw: keyed.append((kw["object_kind"], kw["object_id"])) or real_key(**kw),
+    )
+
+    assert list(selectors.decisions_about_me(user=writer)) == [decisions[0]]
+    # The other project's protected decision was not even looked at for this member.
+    assert keyed == [("statement", mine.pk)]
+    assert list(selectors.decisions_about_me(user=practitioner)) == [decisions[1]]
