@@ -9,8 +9,16 @@ from django.db.models import Count, Min, Q, QuerySet
 from groundswell.contributions.authorship import is_protected_author, protected_key
 from groundswell.contributions.models import Contribution, ProtectedAuthorKey, Status
 from groundswell.deliberation.models import Idea, IdeaStatus, Statement, StatementStatus
-from groundswell.moderation.items import ITEM_TYPES, ItemType
-from groundswell.moderation.models import ADVERSE, Appeal, AppealStatus, Decision, Flag, FlagReason
+from groundswell.moderation.items import HIDDEN, ITEM_TYPES, REMOVED, ItemType
+from groundswell.moderation.models import (
+    ADVERSE,
+    Appeal,
+    AppealStatus,
+    Decision,
+    Flag,
+    FlagReason,
+    Outcome,
+)
 from groundswell.organisations.selectors import verified_roles_prefetch
 from groundswell.projects.models import Project
 
@@ -157,18 +165,46 @@ def decisions_about_me(*, user) -> QuerySet[Decision]:
     )
 
 
-def decisions_with_own_text(decisions: list[Decision]) -> list[Decision]:
-    """Set `own_text` on each of the member's own decisions that kept no excerpt (a removal,
-    personal information, an item the public never saw): the start of what they wrote, so they
-    can tell which of their items it is about. Only for their own notices page."""
+def status_after(*, item_type: ItemType, item, outcome: str) -> str:
+    """The status a decision with this outcome gives the item."""
+    if outcome == Outcome.APPROVE:
+        return item_type.public_status
+    if outcome == Outcome.REJECT:
+        return item_type.rejected_status
+    if outcome == Outcome.HIDE:
+        return HIDDEN
+    if outcome == Outcome.REMOVE:
+        return REMOVED
+    return item.status  # keep and edit request leave it as it is
+
+
+def decision_undone(*, decision: Decision, item) -> bool:
+    """Whether a decision that took an item out (reject, hide, remove) no longer holds: the item
+    is gone, or a later decision or appeal has put it back. Appealing it would ask for nothing."""
+    if decision.outcome not in (Outcome.REJECT, Outcome.HIDE, Outcome.REMOVE):
+        return False
+    if item is None:
+        return True
+    item_type = ITEM_TYPES[decision.item_kind]
+    return item.status != status_after(item_type=item_type, item=item, outcome=decision.outcome)
+
+
+def decisions_for_notices(decisions: list[Decision]) -> list[Decision]:
+    """The member's own decisions, each with `own_text` where no excerpt was kept (a removal,
+    personal information, an item the public never saw: the start of what they wrote, so they
+    can tell which of their items it is about) and `undone` (see decision_undone). Only for
+    their own notices page; one query per kind of item."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for decision in decisions:
-        if not decision.excerpt and decision.item_kind in ITEM_TYPES:
+        if decision.item_kind in ITEM_TYPES:
             wanted[decision.item_kind].add(decision.item_id)
     items = {kind: ITEM_TYPES[kind].get_many(ids) for kind, ids in wanted.items()}
     for decision in decisions:
         item = items.get(decision.item_kind, {}).get(decision.item_id)
-        decision.own_text = ITEM_TYPES[decision.item_kind].excerpt(item) if item else ""
+        decision.own_text = (
+            ITEM_TYPES[decision.item_kind].excerpt(item) if item and not decision.excerpt else ""
+        )
+        decision.undone = decision_undone(decision=decision, item=item)
     return decisions
 
 
@@ -194,10 +230,12 @@ def decision_get_mine(*, user, pk: int) -> Decision | None:
 
 
 def moderation_log(*, project: Project) -> QuerySet[Decision]:
-    """What the public may know: hidden, removed and edit-request decisions, newest first.
+    """What the public may know: rejected, hidden, removed and edit-request decisions, newest
+    first.
 
     The page shows no author at all, protected or not; only the day, the kind of item, the
-    excerpt recorded at the time (none for removed items), the decision and the reason.
+    excerpt recorded at the time (none for removed items and for items the public never saw),
+    the decision and the reason.
     """
     return (
         Decision.objects.filter(project=project, outcome__in=ADVERSE)

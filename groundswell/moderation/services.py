@@ -16,7 +16,7 @@ from groundswell.moderation.models import (
     FlagReason,
     Outcome,
 )
-from groundswell.moderation.selectors import decision_is_mine
+from groundswell.moderation.selectors import decision_is_mine, decision_undone, status_after
 from groundswell.projects.models import ContributionModeration, Project
 from groundswell.projects.permissions import Action, can
 
@@ -105,18 +105,6 @@ def outcomes_for(*, item_type: ItemType, item) -> list[str]:
     return outcomes
 
 
-def _status_after(*, item_type: ItemType, item, outcome: str) -> str:
-    if outcome == Outcome.APPROVE:
-        return item_type.public_status
-    if outcome == Outcome.REJECT:
-        return item_type.rejected_status
-    if outcome == Outcome.HIDE:
-        return HIDDEN
-    if outcome == Outcome.REMOVE:
-        return REMOVED
-    return item.status  # keep and edit request leave it as it is
-
-
 def decision_make(
     *, project: Project, item_type: ItemType, item, outcome: str, reason: str, by
 ) -> Decision:
@@ -149,7 +137,7 @@ def decision_make(
             decided_by=by,
         )
         flags.update(decision=decision)
-        new_status = _status_after(item_type=item_type, item=item, outcome=outcome)
+        new_status = status_after(item_type=item_type, item=item, outcome=outcome)
         if new_status != item.status:
             item_type.status_set(item, new_status)
             if new_status == item_type.public_status:
@@ -160,14 +148,15 @@ def decision_make(
 
 
 def _settle_appeals(*, item_type: ItemType, item, reason: str, by) -> None:
-    """An item put back by a later decision (a rejected statement accepted after all, a hidden
-    one approved): open appeals against taking it out have got what they asked for. They are
-    closed as reversed, and their authors told, rather than left for a host to decide later."""
+    """A rejected statement accepted after all: open appeals against the rejection have got what
+    they asked for. They are closed as reversed, and their authors told, rather than left for a
+    host to decide later. (Nothing else puts an item back by a decision: a hidden or removed
+    one comes back only on appeal.)"""
     open_appeals = Appeal.objects.filter(
         status=AppealStatus.OPEN,
         decision__item_kind=item_type.kind,
         decision__item_id=item.pk,
-        decision__outcome__in=[Outcome.REJECT, Outcome.HIDE],
+        decision__outcome=Outcome.REJECT,
     )
     named = list(open_appeals.filter(decision__author__isnull=False).values_list("decision_id"))
     open_appeals.update(
@@ -236,6 +225,12 @@ def appeal_make(*, decision: Decision, item_type: ItemType, by, text: str) -> Ap
         raise PermissionDenied("Only the author can appeal a decision.")
     if not decision.is_appealable:
         raise ValidationError("There is nothing to appeal in that decision.")
+    item = item_type.model.objects.filter(pk=decision.item_id).first()
+    if decision_undone(decision=decision, item=item):
+        raise ValidationError(
+            "That decision no longer stands (what it took out was put back or withdrawn), so "
+            "there is nothing to appeal."
+        )
     text = _text(
         text, field="text", required="Say why the decision should change.", limit=APPEAL_MAX
     )
@@ -282,7 +277,7 @@ def appeal_decide(
         appeal.refresh_from_db()
         if outcome == AppealOutcome.REVERSE and item is not None:
             # Put back what the decision changed, unless something has changed it since.
-            changed_to = _status_after(item_type=item_type, item=item, outcome=decision.outcome)
+            changed_to = status_after(item_type=item_type, item=item, outcome=decision.outcome)
             undoable = (Outcome.REJECT, Outcome.HIDE, Outcome.REMOVE)
             if decision.outcome in undoable and item.status == changed_to:
                 item_type.status_set(item, decision.status_before)

@@ -240,7 +240,7 @@ def log(request, slug: str):
 @login_required
 def notices(request):
     page = paginate(request, selectors.decisions_about_me(user=request.user), per_page=20)
-    page.object_list = selectors.decisions_with_own_text(list(page.object_list))
+    page.object_list = selectors.decisions_for_notices(list(page.object_list))
     return render(request, "moderation/notices.html", {"page": page, "item_types": ITEM_TYPES})
 
 

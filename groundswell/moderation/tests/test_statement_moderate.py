@@ -346,3 +346,25 @@ def test_notices_work_out_keys_only_in_projects_the_member_joined(
     # The other project's protected decision was not even looked at for this member.
     assert keyed == [("statement", mine.pk)]
     assert list(selectors.decisions_about_me(user=practitioner)) == [decisions[1]]
+
+
+def test_a_rejection_undone_before_any_appeal_cannot_be_appealed(
+    client, pre_moderated, writer, host_admin
+):
+    statement = _waiting(pre_moderated, writer, attribution="protected")
+    rejected = services.statement_moderate(statement=statement, by=host_admin, accept=False)
+    client.force_login(writer)
+    appeal_url = f"/moderation/notices/{rejected.pk}/appeal/"
+    assert appeal_url in client.get("/moderation/notices/").content.decode()
+
+    services.statement_moderate(statement=statement, by=host_admin, accept=True)
+
+    with pytest.raises(ValidationError) as error:
+        services.appeal_make(decision=rejected, item_type=STATEMENTS, by=writer, text="Why?")
+    assert "no longer stands" in error.value.messages[0]
+    notices = client.get("/moderation/notices/").content.decode()
+    assert appeal_url not in notices
+    assert "This decision no longer stands" in notices
+    response = client.post(appeal_url, {"text": "It answers the question."})
+    assert response.status_code == 400 and "no longer stands" in response.content.decode()
+    assert not Appeal.objects.exists()
