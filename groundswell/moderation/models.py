@@ -43,6 +43,17 @@ class Outcome(models.TextChoices):
 # Decisions an author can appeal, is e-mailed about, and the public log lists.
 ADVERSE = {Outcome.REJECT, Outcome.HIDE, Outcome.EDIT_REQUEST, Outcome.REMOVE}
 
+# What was decided, as the author and the public read it afterwards: the choices above are
+# the host's instructions ("Reject: leave it out of voting"), which read oddly as a result.
+OUTCOME_DONE = {
+    Outcome.APPROVE: "Approved",
+    Outcome.REJECT: "Rejected: not open for votes",
+    Outcome.KEEP: "Kept: the reports were dismissed",
+    Outcome.HIDE: "Hidden from the public",
+    Outcome.EDIT_REQUEST: "Change requested",
+    Outcome.REMOVE: "Removed from every page",
+}
+
 
 class Decision(models.Model):
     project = models.ForeignKey(
@@ -86,6 +97,10 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.item_kind} {self.item_id}"
+
+    @property
+    def outcome_done(self) -> str:
+        return OUTCOME_DONE.get(self.outcome, self.get_outcome_display())
 
     @property
     def is_appealable(self) -> bool:

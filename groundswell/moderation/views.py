@@ -250,6 +250,8 @@ def appeal(request, pk: int):
     decision = selectors.decision_get_mine(user=request.user, pk=pk)
     if decision is None:
         raise Http404("No such notice")
+    # The author must see which of their items they are appealing, even one the public never saw.
+    (decision,) = selectors.decisions_for_notices([decision])
     form = AppealForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

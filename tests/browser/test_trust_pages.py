@@ -134,7 +134,7 @@ def test_report_hide_log_appeal_and_decide_the_appeal(
     visitor.get_by_role("link", name="Moderation log").click()
     log_table = visitor.get_by_role("table")
     expect(log_table).to_contain_text("Shouting at a named family is not allowed here.")
-    expect(log_table).to_contain_text("Hide it from the public")
+    expect(log_table).to_contain_text("Hidden from the public")
     expect(visitor.locator("main")).not_to_contain_text("Sam Service-User")
     expect(visitor.locator("main")).not_to_contain_text("sam")
     assert_accessible(visitor, "moderation log")

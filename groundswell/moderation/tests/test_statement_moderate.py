@@ -105,7 +105,10 @@ def test_a_quick_reject_of_a_protected_statement_tells_its_author_and_names_nobo
     assert services.STATEMENT_REJECT_REASON in notices
     assert f"/moderation/notices/{decision.pk}/appeal/" in notices
     # The public log keeps no excerpt of it, but its author is shown which statement it was.
-    assert f"Reject: leave it out of voting</strong>: {statement.text}" in notices
+    assert f"<blockquote><p>{statement.text}</p></blockquote>" in notices
+    # So is the appeal form, where it matters most.
+    appeal = client.get(f"/moderation/notices/{decision.pk}/appeal/").content.decode()
+    assert f"<dd>{statement.text}</dd>" in appeal
     log = client.get(f"/projects/{pre_moderated.slug}/moderation/log/").content.decode()
     assert statement.text not in log
 
