@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
@@ -184,7 +185,14 @@ def statement_moderate(request, slug: str, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Statement accepted." if accept else "Statement rejected.")
+        quoted = f"“{Truncator(statement.text).chars(80)}”"
+        messages.success(
+            request,
+            f"Statement accepted. {quoted} is open for votes, and its author is told."
+            if accept
+            else f"Statement rejected. {quoted} is not open for votes; its author is told and "
+            "can appeal.",
+        )
     if request.POST.get("next") == "rejected":
         return redirect("deliberation:statements_rejected", slug=slug)
     return redirect("deliberation:statements", slug=slug)

@@ -1,6 +1,8 @@
 """A host's one-click accept or reject on the statements page is a moderation decision: the
 author is told (protected authors too, without anyone learning who they are) and can appeal."""
 
+import html
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -261,7 +263,10 @@ def test_one_click_on_the_statements_page_then_the_appeal(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"decision": "reject"}, follow=True)  # one click, no reason
     assert response.redirect_chain == [(f"/projects/{slug}/statements/", 302)]
-    assert "Statement rejected." in response.content.decode()
+    # The message names the statement: after a click in a long list, which one it was.
+    assert f"Statement rejected. “{statement.text}” is not open for votes" in html.unescape(
+        response.content.decode()
+    )
     decision = Decision.objects.get()
     assert (decision.outcome, decision.author) == ("reject", writer)
     assert Statement.objects.get(pk=statement.pk).status == StatementStatus.REJECTED
