@@ -280,7 +280,15 @@ def appeal_decide(
             changed_to = status_after(item_type=item_type, item=item, outcome=decision.outcome)
             undoable = (Outcome.REJECT, Outcome.HIDE, Outcome.REMOVE)
             if decision.outcome in undoable and item.status == changed_to:
-                item_type.status_set(item, decision.status_before)
+                # A rejection found wrong opens the statement for votes, even one rejected
+                # while it waited: sending it back to wait for the same hosts would ask them to
+                # decide it twice. Hidden or removed items go back to where they were.
+                restored = (
+                    item_type.public_status
+                    if decision.outcome == Outcome.REJECT
+                    else decision.status_before
+                )
+                item_type.status_set(item, restored)
         if decision.author_id:
             _tell_author(decision_id=decision.pk)
     return appeal

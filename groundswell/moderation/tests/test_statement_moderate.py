@@ -141,8 +141,8 @@ def test_a_host_may_still_give_a_reason(pre_moderated, writer, host_admin):
 @pytest.mark.parametrize(
     ("outcome", "status", "appeal_status"),
     [
-        # Reversed: back where it was, waiting for a host, who can accept it this time.
-        ("reverse", StatementStatus.PENDING, AppealStatus.REVERSED),
+        # Reversed: the rejection was wrong, so it is open for votes (not sent back to wait).
+        ("reverse", StatementStatus.ACCEPTED, AppealStatus.REVERSED),
         ("uphold", StatementStatus.REJECTED, AppealStatus.UPHELD),
     ],
 )
@@ -172,8 +172,9 @@ def test_the_author_appeals_a_quick_reject(
     statement.refresh_from_db()
     assert statement.status == status
     if outcome == "reverse":
-        services.statement_moderate(statement=statement, by=host_admin, accept=True)
-        assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
+        # Nothing left for a host to accept: it is open already.
+        with pytest.raises(ValidationError):
+            services.statement_moderate(statement=statement, by=host_admin, accept=True)
 
 
 def test_rejecting_a_statement_open_for_votes_and_accepting_it_after_all(
@@ -284,11 +285,8 @@ def test_one_click_on_the_statements_page_then_the_appeal(
     assert "Pay travel time between visits" in client.get(decide_url).content.decode()
     response = client.post(decide_url, {"outcome": "reverse", "reason": "Fair point."})
     assert response.status_code == 302
-    assert Statement.objects.get(pk=statement.pk).status == StatementStatus.PENDING
-    # Waiting again, so the one click accepts it this time.
-    client.post(url, {"decision": "accept"})
+    # The rejection was wrong: open for votes at once, with no second click to accept it.
     assert Statement.objects.get(pk=statement.pk).status == StatementStatus.ACCEPTED
-    assert Decision.objects.filter(item_id=statement.pk, outcome="approve").exists()
 
 
 def test_one_click_accept_from_the_rejected_list(client, project, statement, host_admin):
