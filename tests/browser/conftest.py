@@ -65,6 +65,25 @@ def new_context(browser, site):
         context.close()
 
 
+def watching_csp(new_context):
+    """`new_context`, with every page it opens watched for Content-Security-Policy violations
+    (the policy allows no inline script or style): any one fails the test. A test module that
+    wants it overrides its fixture with `yield from watching_csp(new_context)`."""
+    violations = []
+
+    def watch(message) -> None:
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+
+    def make(**options):
+        context = new_context(**options)
+        context.on("console", watch)
+        return context
+
+    yield make
+    assert violations == [], violations
+
+
 @pytest.fixture
 def page(new_context):
     return new_context().new_page()

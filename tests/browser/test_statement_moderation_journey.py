@@ -19,6 +19,7 @@ from groundswell.deliberation.services import deliberation_settings_update, stat
 from groundswell.moderation.models import Decision
 from groundswell.moderation.services import statement_moderate
 from groundswell.testing import factories
+from tests.browser.conftest import watching_csp
 from tests.browser.test_journeys import log_in
 from tests.browser.test_trust_pages import check_narrow, expect_field_error
 
@@ -31,20 +32,8 @@ APPEAL = "It is about the rota, which is the question; please look again."
 
 @pytest.fixture
 def new_context(new_context):
-    """Every page is watched for Content-Security-Policy violations, as in test_trust_pages."""
-    violations = []
-
-    def watch(message) -> None:
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
-
-    def make(**options):
-        context = new_context(**options)
-        context.on("console", watch)
-        return context
-
-    yield make
-    assert violations == [], violations
+    """Every page these tests open is watched for Content-Security-Policy violations."""
+    yield from watching_csp(new_context)
 
 
 def visit(page, assert_accessible, what: str) -> None:

@@ -16,6 +16,7 @@ from groundswell.moderation.items import item_type
 from groundswell.moderation.services import decision_make, flag_create
 from groundswell.organisations.services import organisation_set_verified, verified_role_request
 from groundswell.testing import factories
+from tests.browser.conftest import watching_csp
 from tests.browser.test_journeys import log_in, log_in_with_code
 
 pytestmark = pytest.mark.browser
@@ -25,21 +26,8 @@ RUDE = "The carer who came on Tuesday shouted at my mother."
 
 @pytest.fixture
 def new_context(new_context):
-    """Every page these tests open is watched for Content-Security-Policy violations (the policy
-    allows no inline script or style); any one fails the test."""
-    violations = []
-
-    def watch(message) -> None:
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
-
-    def make(**options):
-        context = new_context(**options)
-        context.on("console", watch)
-        return context
-
-    yield make
-    assert violations == [], violations
+    """Every page these tests open is watched for Content-Security-Policy violations."""
+    yield from watching_csp(new_context)
 
 
 def expect_field_error(page, field_id: str, message: str) -> None:
