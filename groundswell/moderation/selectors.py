@@ -189,11 +189,12 @@ def decision_undone(*, decision: Decision, item) -> bool:
     return item.status != status_after(item_type=item_type, item=item, outcome=decision.outcome)
 
 
-def decisions_for_notices(decisions: list[Decision]) -> list[Decision]:
-    """The member's own decisions, each with `own_text` where no excerpt was kept (a removal,
-    personal information, an item the public never saw: the start of what they wrote, so they
-    can tell which of their items it is about) and `undone` (see decision_undone). Only for
-    their own notices page; one query per kind of item."""
+def decisions_with_items(decisions: list[Decision]) -> list[Decision]:
+    """Decisions, each with `item_text` where no excerpt was kept (a removal, personal
+    information, an item the public never saw): the start of the item, so that its author, or a
+    host deciding an appeal, can tell which item it is about; and `undone` (see decision_undone).
+    Only for the author's own notices and the hosts' pages, never the public log; one query per
+    kind of item."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for decision in decisions:
         if decision.item_kind in ITEM_TYPES:
@@ -201,7 +202,7 @@ def decisions_for_notices(decisions: list[Decision]) -> list[Decision]:
     items = {kind: ITEM_TYPES[kind].get_many(ids) for kind, ids in wanted.items()}
     for decision in decisions:
         item = items.get(decision.item_kind, {}).get(decision.item_id)
-        decision.own_text = (
+        decision.item_text = (
             ITEM_TYPES[decision.item_kind].excerpt(item) if item and not decision.excerpt else ""
         )
         decision.undone = decision_undone(decision=decision, item=item)

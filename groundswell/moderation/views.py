@@ -79,6 +79,13 @@ def flag(request, slug: str, kind: str, pk: int):
     )
 
 
+def _with_items(appeals) -> list:
+    """Open appeals, each decision with the start of its item: which one the appeal is about."""
+    appeals = list(appeals)
+    selectors.decisions_with_items([a.decision for a in appeals])
+    return appeals
+
+
 def _queue_context(request, *, project=None) -> dict:
     page = paginate(request, selectors.flagged_items(project=project), per_page=20)
     pending = selectors.contributions_pending(project=project)
@@ -93,7 +100,7 @@ def _queue_context(request, *, project=None) -> dict:
         "pending_statements_count": statements.count(),
         "pending_ideas": ideas[:PENDING_SHOWN],
         "pending_ideas_count": ideas.count(),
-        "appeals": selectors.appeals_open(project=project)[:PENDING_SHOWN],
+        "appeals": _with_items(selectors.appeals_open(project=project)[:PENDING_SHOWN]),
         "item_types": ITEM_TYPES,
     }
 
@@ -248,7 +255,7 @@ def log(request, slug: str):
 @login_required
 def notices(request):
     page = paginate(request, selectors.decisions_about_me(user=request.user), per_page=20)
-    page.object_list = selectors.decisions_for_notices(list(page.object_list))
+    page.object_list = selectors.decisions_with_items(list(page.object_list))
     return render(request, "moderation/notices.html", {"page": page, "item_types": ITEM_TYPES})
 
 
@@ -259,7 +266,7 @@ def appeal(request, pk: int):
     if decision is None:
         raise Http404("No such notice")
     # The author must see which of their items they are appealing, even one the public never saw.
-    (decision,) = selectors.decisions_for_notices([decision])
+    (decision,) = selectors.decisions_with_items([decision])
     form = AppealForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

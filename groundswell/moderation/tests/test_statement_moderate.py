@@ -281,6 +281,11 @@ def test_one_click_on_the_statements_page_then_the_appeal(
     assert client.post(appeal_url, {"text": "It answers the question."}).status_code == 302
     appeal = Appeal.objects.get()
     client.force_login(host_admin)
+    queue = client.get(f"/projects/{slug}/moderation/").content.decode()
+    appeals = queue.split('id="appeals-title"')[1].split("</section>")[0]
+    # The card says which statement the appeal is about, though the public log quotes nothing.
+    assert "Pay travel time between visits" in appeals
+    assert "Appeal: It answers the question." in appeals
     decide_url = f"/projects/{slug}/moderation/appeals/{appeal.pk}/"
     assert "Pay travel time between visits" in client.get(decide_url).content.decode()
     response = client.post(decide_url, {"outcome": "reverse", "reason": "Fair point."})
