@@ -57,19 +57,12 @@ def _perspective_in_a_crowd(author, *, project: Project) -> tuple[str, str]:
     if not author.role:
         return "", ""
     crowd = PROTECTED_PERSPECTIVE_CROWD - 1  # the others it takes, besides the author
-    if (
-        participants_sharing_perspective(
-            project=project, role=author.role, besides_user_id=author.pk
-        )
-        < crowd
-    ):
+    same_role, same_both = participants_sharing_perspective(
+        project=project, role=author.role, sector=author.sector, besides_user_id=author.pk
+    )
+    if same_role < crowd:
         return "", ""
-    if not author.sector or (
-        participants_sharing_perspective(
-            project=project, role=author.role, sector=author.sector, besides_user_id=author.pk
-        )
-        < crowd
-    ):
+    if not author.sector or same_both < crowd:
         return author.role, ""
     return author.role, author.sector
 

@@ -69,13 +69,13 @@ def project_participation(*, project: Project) -> list[ParticipationRow]:
 
 
 def participants_sharing_perspective(
-    *, project: Project, role: str, sector: str | None = None, besides_user_id: int
-) -> int:
-    """How many of the project's participants, besides one member, declare this role (and,
-    if given, this sector)."""
-    qs = Participant.objects.filter(project=project, user__role=role).exclude(
-        user_id=besides_user_id
+    *, project: Project, role: str, sector: str, besides_user_id: int
+) -> tuple[int, int]:
+    """How many of the project's participants, besides one member, declare this role; and how
+    many of those also this sector. One query."""
+    counts = (
+        Participant.objects.filter(project=project, user__role=role)
+        .exclude(user_id=besides_user_id)
+        .aggregate(role=Count("id"), both=Count("id", filter=Q(user__sector=sector)))
     )
-    if sector is not None:
-        qs = qs.filter(user__sector=sector)
-    return qs.count()
+    return counts["role"], counts["both"]
