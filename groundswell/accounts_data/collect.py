@@ -5,13 +5,12 @@ hash for each protected item and look the keys up (contributions.authorship). Th
 HMAC per protected item on the site; it runs only in the background export and on deletion.
 """
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Model
 
-from groundswell.contributions.authorship import protected_key
-from groundswell.contributions.models import Attribution, Comment, Contribution, ProtectedAuthorKey
+from groundswell.contributions.authorship import protected_key, protected_keys_stored
+from groundswell.contributions.models import Attribution, Comment, Contribution
 from groundswell.deliberation.models import Idea, Statement
 
 # object_kind (as authorship.py names it) -> model: every kind of item that can be protected.
@@ -22,8 +21,6 @@ ATTRIBUTED: dict[str, type[Model]] = {
     "idea": Idea,
 }
 
-_CHUNK = 500
-
 
 @dataclass
 class ProtectedItems:
@@ -31,11 +28,6 @@ class ProtectedItems:
 
     ids: dict[str, list[int]] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
-
-
-def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def protected_items_of(*, user_id: int) -> ProtectedItems:
@@ -47,12 +39,7 @@ def protected_items_of(*, user_id: int) -> ProtectedItems:
             .values_list("pk", flat=True)
             .iterator()
         }
-        ids: list[int] = []
-        for chunk in _chunks(list(candidates)):
-            for key in ProtectedAuthorKey.objects.filter(key__in=chunk).values_list(
-                "key", flat=True
-            ):
-                ids.append(candidates[key])
-                found.keys.append(key)
-        found.ids[kind] = sorted(ids)
+        stored = protected_keys_stored(candidates)
+        found.keys.extend(key for key in candidates if key in stored)
+        found.ids[kind] = sorted(candidates[key] for key in stored)
     return found

@@ -18,8 +18,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 
-from groundswell.contributions.authorship import protected_key
-from groundswell.contributions.models import Attribution, ProtectedAuthorKey
+from groundswell.contributions.authorship import protected_key, protected_keys_stored
+from groundswell.contributions.models import Attribution
 from groundswell.deliberation.models import (
     MEMBER_VOTER,
     MIN_PERSPECTIVE_VOTERS,
@@ -148,10 +148,7 @@ def statements_mine_not_open(*, project: Project, user) -> list[Statement]:
         protected_key(object_kind="statement", object_id=s.pk, user_id=user.pk): s
         for s in unpublished.filter(attribution=Attribution.PROTECTED)
     }
-    keys = list(candidates)
-    for start in range(0, len(keys), 500):
-        found = ProtectedAuthorKey.objects.filter(key__in=keys[start : start + 500])
-        mine.extend(candidates[key] for key in found.values_list("key", flat=True))
+    mine.extend(candidates[key] for key in protected_keys_stored(candidates))
     return sorted(mine, key=lambda s: s.pk)
 
 

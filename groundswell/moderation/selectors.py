@@ -6,8 +6,12 @@ from datetime import datetime
 
 from django.db.models import Count, Min, Q, QuerySet
 
-from groundswell.contributions.authorship import is_protected_author, protected_key
-from groundswell.contributions.models import Contribution, ProtectedAuthorKey, Status
+from groundswell.contributions.authorship import (
+    is_protected_author,
+    protected_key,
+    protected_keys_stored,
+)
+from groundswell.contributions.models import Contribution, Status
 from groundswell.deliberation.models import Idea, IdeaStatus, Statement, StatementStatus
 from groundswell.moderation.items import HIDDEN, ITEM_TYPES, REMOVED, ItemType
 from groundswell.moderation.models import (
@@ -151,13 +155,7 @@ def decisions_about_me(*, user) -> QuerySet[Decision]:
         protected_key(object_kind=kind, object_id=item_id, user_id=user.pk): pk
         for pk, kind, item_id in protected.iterator()
     }
-    mine = set()
-    keys = list(candidates)
-    for start in range(0, len(keys), 500):
-        for key in ProtectedAuthorKey.objects.filter(key__in=keys[start : start + 500]).values_list(
-            "key", flat=True
-        ):
-            mine.add(candidates[key])
+    mine = {candidates[key] for key in protected_keys_stored(candidates)}
     return (
         Decision.objects.filter(Q(author=user) | Q(pk__in=mine))
         .select_related("project", "appeal")
