@@ -46,6 +46,9 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, outcomes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.outcomes_set(outcomes)
+
+    def outcomes_set(self, outcomes: list[str]) -> None:
         labels = dict(Outcome.choices)
         self.fields["outcome"].choices = [(o, labels[o]) for o in outcomes]
 

@@ -102,6 +102,12 @@ def outcomes_for(*, item_type: ItemType, item) -> list[str]:
     if not item_type.editable:
         # Its author could do nothing about a request to change it.
         outcomes.remove(Outcome.EDIT_REQUEST)
+    if item.status in (HIDDEN, REMOVED):
+        # Not again (a second decision and notice that change nothing), and not a step back
+        # from a removal to hidden, which only an appeal may undo.
+        outcomes.remove(Outcome.HIDE)
+        if item.status == REMOVED:
+            outcomes.remove(Outcome.REMOVE)
     return outcomes
 
 
@@ -110,12 +116,21 @@ def decision_make(
 ) -> Decision:
     if not can(user=by, action=Action.MODERATE, project=project):
         raise PermissionDenied("Only the project's hosts and site moderators can moderate.")
-    if outcome not in outcomes_for(item_type=item_type, item=item):
-        raise ValidationError({"outcome": "Choose one of the decisions listed."})
     reason = _text(
         reason, field="reason", required="Give a reason for the decision.", limit=REASON_MAX
     )
+    seen = item.status
     with transaction.atomic():
+        _item_lock(item_type=item_type, item=item)
+        if outcome not in outcomes_for(item_type=item_type, item=item):
+            raise ValidationError(
+                {
+                    "outcome": "Choose one of the decisions listed."
+                    if item.status == seen
+                    else "Someone else decided about this item a moment ago. Choose again from "
+                    "the decisions now listed."
+                }
+            )
         flags = Flag.objects.filter(
             item_kind=item_type.kind, item_id=item.pk, decision__isnull=True
         )
@@ -178,17 +193,8 @@ def statement_moderate(*, statement: Statement, by, accept: bool, reason: str = 
         raise PermissionDenied("Only the project's hosts can moderate statements.")
     statements = ITEM_TYPES["statement"]
     with transaction.atomic():
-        # Read the status again, locked: a double click or a second host decides only once.
-        status = (
-            Statement.objects.select_for_update()
-            .filter(pk=statement.pk)
-            .values_list("status", flat=True)
-            .first()
-        )
-        if status is None:
-            raise ValidationError("That statement is no longer here.")
-        statement.status = status
-        if status in (HIDDEN, REMOVED):
+        _item_lock(item_type=statements, item=statement)
+        if statement.status in (HIDDEN, REMOVED):
             # Taken down by a moderator: changed there, on appeal, not undone by a quick accept.
             raise ValidationError(
                 "A moderator has taken that statement down; it cannot be changed here."
@@ -209,6 +215,22 @@ def statement_moderate(*, statement: Statement, by, accept: bool, reason: str = 
             reason=reason.strip() or default,
             by=by,
         )
+
+
+def _item_lock(*, item_type: ItemType, item) -> None:
+    """Read the item's status again under a row lock, inside the caller's transaction. Whoever
+    decides about an item (a double click, a stale page, a second host, an appeal decided while
+    a host accepts) then decides from what is there now, one after the other: one decision, one
+    notice."""
+    status = (
+        item_type.model.objects.select_for_update()
+        .filter(pk=item.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status is None:
+        raise ValidationError(f"That {item_type.label.lower()} is no longer here.")
+    item.status = status
 
 
 def _tell_author(*, decision_id: int) -> None:
@@ -264,6 +286,8 @@ def appeal_decide(
         reason, field="reason", required="Give a reason for the outcome.", limit=REASON_MAX
     )
     with transaction.atomic():
+        if item is not None:
+            _item_lock(item_type=item_type, item=item)
         claimed = Appeal.objects.filter(pk=appeal.pk, status=AppealStatus.OPEN).update(
             status=AppealStatus.REVERSED
             if outcome == AppealOutcome.REVERSE

@@ -156,6 +156,8 @@ def decide(request, slug: str, kind: str, pk: int):
             )
         except ValidationError as error:
             add_service_errors(form, error)
+            # The service read the item again: offer what may be decided about it now.
+            form.outcomes_set(services.outcomes_for(item_type=kind_def, item=item))
         else:
             messages.success(request, f"Decision recorded: {decision.get_outcome_display()}.")
             return redirect("moderation:queue", slug=slug)

@@ -260,3 +260,73 @@ def test_a_comment_under_a_hidden_contribution_cannot_be_reported(
     with pytest.raises(ValidationError):
         flag(project, "comment", comment, practitioner)
     assert not Flag.objects.filter(decision__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("first", "offered"),
+    [("hide", ["keep", "edit_request", "remove"]), ("remove", ["keep", "edit_request"])],
+)
+def test_a_taken_down_item_is_not_taken_down_again_or_brought_back_to_hidden(
+    project, named, host_admin, first, offered
+):
+    decide(project, "contribution", named, first, host_admin)
+    named.refresh_from_db()
+    assert services.outcomes_for(item_type=ITEM_TYPES["contribution"], item=named) == offered
+
+
+@pytest.mark.parametrize("kind", ["contribution", "statement"])
+def test_two_hosts_deciding_from_the_same_page_make_one_decision(
+    project, named, statement, writer, host_admin, staff, kind, django_capture_on_commit_callbacks
+):
+    """Both opened the item while it was public; the second decides after the first hid it.
+    The service reads the item again, locked, so the second is refused: no second decision,
+    no second notice to the author."""
+    item = {"contribution": named, "statement": statement}[kind]
+    stale = type(item).objects.get(pk=item.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(project, kind, item, "hide", host_admin)
+        with pytest.raises(ValidationError) as error:
+            decide(project, kind, stale, "hide", staff)
+    assert "Someone else decided" in error.value.message_dict["outcome"][0]
+    assert Decision.objects.filter(item_kind=kind, item_id=item.pk).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_an_appeal_decided_on_a_stale_page_restores_nothing_a_later_decision_changed(
+    project, named, writer, host_admin
+):
+    """A host reverses an appeal against a hide from a page loaded before another decision
+    removed the item: the removal stands (the service reads the item again)."""
+    kind = ITEM_TYPES["contribution"]
+    decision = decide(project, "contribution", named, "hide", host_admin)
+    appeal = services.appeal_make(decision=decision, item_type=kind, by=writer, text="Fair?")
+    stale = Contribution.objects.get(pk=named.pk)
+    decide(project, "contribution", Contribution.objects.get(pk=named.pk), "remove", host_admin)
+    services.appeal_decide(
+        appeal=appeal, item_type=kind, item=stale, outcome="reverse", reason="x", by=host_admin
+    )
+    assert Contribution.objects.get(pk=named.pk).status == Status.REMOVED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hosts_deciding_at_once_make_one_decision_on_postgresql(
+    project, named, writer, host_admin, staff
+):
+    from django.db import connection
+
+    from groundswell.deliberation.tests.concurrency import at_once
+    from groundswell.people.models import User
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database has no real concurrency")
+
+    def hide(wait, user_id: int) -> None:
+        item = Contribution.objects.select_related("project").get(pk=named.pk)
+        by = User.objects.get(pk=user_id)
+        wait()
+        decide(item.project, "contribution", item, "hide", by)
+
+    errors = at_once([(host_admin.pk,), (staff.pk,)] * 2, hide)
+
+    assert Decision.objects.filter(item_id=named.pk).count() == 1
+    assert len(errors) == 3 and all("Someone else decided" in e for e in errors)

@@ -454,3 +454,29 @@ def test_under_pre_moderation_a_participants_idea_waits_for_a_host(
     assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.ACCEPTED
     assert idea in idea_pair(project=project)
     assert "No pairwise ideas are waiting" in client.get(_queue(project)).content.decode()
+
+
+def test_a_decision_beaten_by_another_host_offers_what_is_left(
+    client, project, named, host_admin, staff, monkeypatch
+):
+    """Another host hides the item between this host's page load and the service's locked
+    read: the page says so and lists only what may be decided about it now."""
+    from groundswell.moderation import services
+
+    real = services.decision_make
+
+    def beaten(**kwargs):
+        other = {**kwargs, "item": type(named).objects.get(pk=named.pk), "by": staff}
+        real(**other)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "decision_make", beaten)
+    client.force_login(host_admin)
+    response = client.post(
+        _decide_url(project, "contribution", named), {"outcome": "hide", "reason": "Off topic."}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Someone else decided about this item a moment ago" in page
+    assert 'value="remove"' in page and 'value="hide"' not in page
+    assert Decision.objects.filter(item_id=named.pk).count() == 1
