@@ -19,6 +19,7 @@ def _fast_and_quiet(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.POLIS_UPLOAD_DIR = tmp_path / "polis-imports"
     settings.ACCOUNT_RATE_LIMITS = False
     settings.GROUNDSWELL_RATE_LIMITS = {}  # tests of the limits switch them on
     # pytest-django loads settings before this file runs, so GROUNDSWELL_FAST_HASHER above

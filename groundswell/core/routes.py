@@ -121,6 +121,7 @@ ROUTES: dict[str, Rule] = {
     "deliberation:idea_add": Rule.MEMBER,
     "deliberation:statements_rejected": Rule.HOST,
     "deliberation:settings": Rule.HOST,
+    "deliberation:polis_import": Rule.HOST,
     # Moderation: anyone who may view a project reports; hosts and staff decide; site-wide
     # queue for site moderators (staff); notices are the signed-in member's own.
     "moderation:flag": Rule.MEMBER,

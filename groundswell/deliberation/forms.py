@@ -1,8 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 
 from groundswell.contributions.forms import attribution_field
 from groundswell.deliberation.models import DeliberationSettings, Outcome, VoteValue
+from groundswell.deliberation.polis import PolisImportError, polis_upload_files
 from groundswell.deliberation.services import UNREADABLE, readable
 
 
@@ -96,3 +99,52 @@ class StatementsSeedForm(forms.Form):
     def clean_statements(self) -> list[str]:
         # Lines as the host numbers them: blank ones count, so "line 4" is the fourth line.
         return self.cleaned_data["statements"].splitlines()
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class PolisUploadField(forms.FileField):
+    """Several files from one file input; each checked as a FileField checks one."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.txt,.zip"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        # With none chosen, the one check of an empty field says what is required.
+        return [single(f, initial) for f in files] or [single(None, initial)]
+
+
+class PolisImportForm(forms.Form):
+    files = PolisUploadField(
+        label="The conversation's export files",
+        help_text="From the conversation's Pol.is report or export page: comments.csv with "
+        "votes.csv or participants-votes.csv (summary.csv too, for the credit), chosen "
+        "together, or one zip file holding them. Up to 10 MB in all.",
+        error_messages={"required": "Choose the files of a Pol.is export, or a zip holding them."},
+    )
+    language = forms.CharField(
+        required=False,
+        max_length=35,
+        label="Language of the statements",
+        help_text=DeliberationSettings._meta.get_field("statement_language").help_text
+        + " Leave it empty for English.",
+        validators=DeliberationSettings._meta.get_field("statement_language").validators,
+    )
+
+    def clean_files(self) -> dict[str, bytes]:
+        uploads = self.cleaned_data["files"]
+        limit = settings.GROUNDSWELL_MAX_UPLOAD_BYTES
+        if sum(f.size for f in uploads) > limit:
+            raise ValidationError(
+                f"The files come to more than {filesizeformat(limit)}. For a larger "
+                "conversation, ask the site's operator to run groundswell import-polis."
+            )
+        try:
+            return polis_upload_files([(f.name, f.read()) for f in uploads])
+        except PolisImportError as error:
+            raise ValidationError(str(error)) from None

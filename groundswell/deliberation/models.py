@@ -228,3 +228,41 @@ class AnalysisSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Analysis of {self.project}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+
+
+class PolisImport(models.Model):
+    """A host's upload of a Pol.is export, imported into the project by a background task.
+
+    The files wait in `folder` (under the var directory) until the task has read them, and are
+    deleted then, whatever the outcome. `message` says what came in, or why nothing did.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="polis_imports")
+    started_by = models.ForeignKey(
+        "people.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    language = models.CharField(max_length=35, blank=True)
+    folder = models.CharField(max_length=500, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Pol.is import into {self.project} ({self.status})"
+
+    @property
+    def is_under_way(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)

@@ -4,17 +4,23 @@ import csv
 import hashlib
 import io
 import itertools
+import logging
+import shutil
+import uuid
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from groundswell.analysis import PolisFormatError, read_polis_export
@@ -23,6 +29,8 @@ from groundswell.deliberation.models import (
     IMPORTED_STATEMENT_MAX_LENGTH,
     IMPORTED_VOTER,
     DeliberationSettings,
+    ImportStatus,
+    PolisImport,
     Statement,
     StatementStatus,
     Vote,
@@ -30,6 +38,9 @@ from groundswell.deliberation.models import (
 )
 from groundswell.deliberation.services import analysis_request
 from groundswell.projects.models import Project
+from groundswell.projects.permissions import Action, can
+
+logger = logging.getLogger(__name__)
 
 POLIS_FILES = ("comments.csv", "votes.csv", "participants-votes.csv")
 # Statement.polis_id is a PositiveIntegerField: what every database takes in one.
@@ -190,6 +201,149 @@ def polis_import(
     analysis_request(project_id=project.pk)
     return ImportSummary(
         statements=len(created), participants=participants, votes=int(matrix.votes.nnz)
+    )
+
+
+# What an upload may hold: the export's files, and the credit that comes with them.
+UPLOAD_FILES = {n.lower(): n for n in (*POLIS_FILES, "summary.csv", ATTRIBUTION_FILE)}
+# What the files of one upload may come to once unpacked: a zip of 10 MB can hold gigabytes.
+UPLOAD_UNPACKED_MAX = 200 * 1024 * 1024
+# An import still waiting or running after this long died with its worker: nothing of it was
+# kept (it writes in one transaction), and it must not stop the host from trying again.
+IMPORT_GIVEN_UP = timedelta(hours=1)
+
+
+def polis_upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
+    """The export's files from what a host uploaded: the CSV files themselves, or one .zip
+    holding them (at any depth, as Pol.is's and our own exports are zipped). Other files are
+    left out. Raises PolisImportError saying what is wrong."""
+    if len(uploads) == 1 and uploads[0][0].lower().endswith(".zip"):
+        name, content = uploads[0]
+        unreadable = PolisImportError(f"{name} is not a zip file that can be opened.")
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(content))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
+            raise unreadable from None
+        # Only the names of the export's own files are used, never a member's path.
+        wanted = [
+            i
+            for i in archive.infolist()
+            if not i.is_dir() and Path(i.filename).name.lower() in UPLOAD_FILES
+        ]
+        if sum(i.file_size for i in wanted) > UPLOAD_UNPACKED_MAX:
+            raise PolisImportError(
+                f"{name} unpacks to more than {filesizeformat(UPLOAD_UNPACKED_MAX)}."
+            )
+        try:
+            files = [(Path(i.filename).name, archive.read(i)) for i in wanted]
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
+            # Damaged, compressed in a way Python cannot read, or encrypted.
+            raise unreadable from None
+        if not files:
+            raise PolisImportError(
+                f"{name} holds none of the files of a Pol.is export ({', '.join(POLIS_FILES)})."
+            )
+    else:
+        files = uploads
+        if any(n.lower().endswith(".zip") for n, _ in files):
+            raise PolisImportError("Upload one zip file on its own, or the CSV files without it.")
+        strangers = [n for n, _ in files if n.lower() not in UPLOAD_FILES]
+        if strangers:
+            raise PolisImportError(
+                f"{', '.join(strangers)}: not a file of a Pol.is export. Upload "
+                f"{', '.join(POLIS_FILES)} as Pol.is named them, or a zip holding them."
+            )
+    chosen: dict[str, bytes] = {}
+    for name, content in files:
+        name = UPLOAD_FILES[name.lower()]  # as the importer looks for it
+        if name in chosen:
+            raise PolisImportError(f"There are two files called {name}.")
+        chosen[name] = content
+    if "comments.csv" not in chosen:
+        raise PolisImportError("comments.csv is missing: it holds the statements.")
+    if not {"votes.csv", "participants-votes.csv"} & set(chosen):
+        raise PolisImportError(
+            "votes.csv or participants-votes.csv is missing: one of them holds the votes."
+        )
+    return chosen
+
+
+def polis_import_start(
+    *, project: Project, by, files: dict[str, bytes], language: str = ""
+) -> PolisImport:
+    """A host's upload (see polis_upload_files), kept until the background task imports it."""
+    if not can(user=by, action=Action.EDIT, project=project):
+        raise PermissionDenied("Only the project's hosts can import a Pol.is conversation.")
+    if language:
+        try:
+            DeliberationSettings._meta.get_field("statement_language").run_validators(language)
+        except ValidationError as error:
+            raise ValidationError({"language": error.messages}) from None
+    with transaction.atomic():
+        Project.objects.select_for_update().only("pk").get(pk=project.pk)
+        try:
+            _refuse_second_import(project)
+        except PolisImportError as error:
+            raise ValidationError(str(error)) from None
+        under_way = PolisImport.objects.filter(
+            project=project, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
+        )
+        given_up = under_way.filter(created_at__lt=timezone.now() - IMPORT_GIVEN_UP)
+        for stale in given_up.values_list("folder", flat=True):
+            transaction.on_commit(lambda stale=stale: shutil.rmtree(stale, ignore_errors=True))
+        given_up.update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            folder="",
+            message="It stopped before it finished. Try again.",
+        )
+        if under_way.exists():
+            raise ValidationError("An import into this project is already under way.")
+        folder = Path(settings.POLIS_UPLOAD_DIR) / uuid.uuid4().hex
+        try:
+            folder.mkdir(parents=True)
+            for name, content in files.items():
+                (folder / name).write_bytes(content)
+            upload = PolisImport.objects.create(
+                project=project, started_by=by, language=language, folder=str(folder)
+            )
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+    from groundswell.deliberation.tasks import import_polis_upload
+
+    transaction.on_commit(lambda: import_polis_upload.enqueue(import_id=upload.pk))
+    return upload
+
+
+def polis_import_run(*, import_id: int) -> None:
+    """The background half of an upload: import it, say how it went, delete the files."""
+    if not PolisImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING
+    ):
+        return  # already run, or given up
+    upload = PolisImport.objects.select_related("project").get(pk=import_id)
+    folder = Path(upload.folder)
+    try:
+        summary = polis_import(project=upload.project, directory=folder, language=upload.language)
+    except PolisImportError as error:
+        status = ImportStatus.FAILED
+        # The folder is the server's business: name the files only.
+        message = str(error).replace(f"{folder}: ", "").replace(f"{folder}/", "")
+    except Exception:
+        logger.exception("Pol.is import %s failed", import_id)
+        status = ImportStatus.FAILED
+        message = "Something went wrong on our side. Try again later."
+    else:
+        status = ImportStatus.DONE
+        message = (
+            f"{summary.statements:,} statements and {summary.votes:,} votes from "
+            f"{summary.participants:,} participants."
+        )
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    PolisImport.objects.filter(pk=import_id).update(
+        status=status, message=message, folder="", finished_at=timezone.now()
     )
 
 

@@ -28,6 +28,7 @@ from groundswell.deliberation.models import (
     DeliberationSettings,
     Idea,
     IdeaStatus,
+    PolisImport,
     Statement,
     StatementStatus,
     Vote,
@@ -355,3 +356,8 @@ def voter_trust_tiers(*, project: Project) -> TrustTiers:
 def ideas_open(*, project: Project) -> QuerySet[Idea]:
     """The ideas in the pool (not those waiting for a host, hidden or removed), oldest first."""
     return Idea.objects.filter(project=project, status=IdeaStatus.ACCEPTED).order_by("id")
+
+
+def polis_import_latest(*, project: Project) -> PolisImport | None:
+    """The project's latest upload of a Pol.is export, for its hosts' import page."""
+    return PolisImport.objects.filter(project=project).order_by("-created_at", "-pk").first()

@@ -19,5 +19,6 @@ urlpatterns = [
     path("<slug:slug>/results/", views.results, name="results"),
     path("<slug:slug>/results/coordination/", views.coordination, name="coordination"),
     path("<slug:slug>/export/polis.zip", views.export_polis, name="export_polis"),
+    path("<slug:slug>/import/polis/", views.polis_import, name="polis_import"),
     path("<slug:slug>/deliberation/settings/", views.settings_edit, name="settings"),
 ]

@@ -16,6 +16,7 @@ from groundswell.deliberation.coordination import coordination_report
 from groundswell.deliberation.forms import (
     ComparisonForm,
     IdeaForm,
+    PolisImportForm,
     SettingsForm,
     StatementForm,
     StatementsSeedForm,
@@ -23,7 +24,7 @@ from groundswell.deliberation.forms import (
 )
 from groundswell.deliberation.models import MIN_PERSPECTIVE_VOTERS, IdeaStatus, VoteValue
 from groundswell.deliberation.opinion_map import opinion_map
-from groundswell.deliberation.polis import polis_export_zip
+from groundswell.deliberation.polis import polis_export_zip, polis_import_start
 from groundswell.people.perspectives import Role
 from groundswell.projects.permissions import Action, can, project_get_for_user
 from groundswell.projects.selectors import project_participation
@@ -367,6 +368,37 @@ def settings_edit(request, slug: str):
         request,
         "deliberation/settings.html",
         {**project_page_context(request, project), "form": form},
+    )
+
+
+@never_cache
+@login_required
+def polis_import(request, slug: str):
+    """Hosts upload a Pol.is export; a background task imports it while this page, asking
+    again every few seconds (htmx; a link without JavaScript), says how it goes."""
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    form = PolisImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            polis_import_start(project=project, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Files received. They are imported in the background; this page says how it goes.",
+            )
+            return redirect("deliberation:polis_import", slug=slug)
+    return render(
+        request,
+        "deliberation/polis_import.html",
+        {
+            **project_page_context(request, project),
+            "form": form,
+            "latest": selectors.polis_import_latest(project=project),
+            "imported_from": services.deliberation_settings(project=project).imported_from,
+        },
+        status=400 if form.errors else 200,
     )
 
 

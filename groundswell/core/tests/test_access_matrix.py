@@ -101,6 +101,10 @@ edit_project        b.pub        login  403      403      403     302     403   
 moderate_statement  a.pub        login  403      403      302     403     403      403    302
 moderate_statement  a.priv       login  404      404      302     404     403      403    302
 deliberation_settings a.priv     login  404      404      302     404     403      403    302
+polis_import_page   a.pub        login  403      403      200     403     403      403    200
+polis_import_page   a.priv       login  404      404      200     404     403      403    200
+polis_import_page   b.pub        login  403      403      403     200     403      403    200
+polis_import_page   b.priv       login  404      404      404     200     404      404    200
 invites_page        a.pub        login  403      403      200     403     403      403    200
 invites_page        a.priv       login  404      404      200     404     403      403    200
 invites_page        b.pub        login  403      403      403     200     403      403    200
@@ -460,6 +464,7 @@ ACTIONS: dict[str, Act] = {
             )
         ),
     ),
+    "polis_import_page": Act(_project_url("deliberation:polis_import")),
     "invites_page": Act(_project_url("projects:invites")),
     "create_invite": Act(
         _post("projects:invites", data={"note": "Carers", "max_uses": "5", "days": "7"}),
