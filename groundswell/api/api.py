@@ -1,6 +1,7 @@
 """JSON API under /api/v1/, thin over the same selectors and services as the web pages."""
 
 import json
+import re
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +45,10 @@ class BodyNotJson(ValueError):
     pass
 
 
+# A \u escape of a UTF-16 surrogate (D800-DFFF): only a pair of them makes a character.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 class JsonBodyParser(Parser):
     """JSON bodies, with a refusal that says what was wrong (django-ninja's own says only
     "Cannot parse request body")."""
@@ -52,9 +57,27 @@ class JsonBodyParser(Parser):
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise BodyNotJson("Send the body as JSON, with Content-Type: application/json.")
         try:
-            return json.loads(request.body)
+            data = json.loads(request.body)
         except ValueError as error:
             raise BodyNotJson(f"The body is not valid JSON: {error}.") from error
+        except RecursionError as error:
+            raise BodyNotJson("The body is not valid JSON: it is nested too deeply.") from error
+        if _SURROGATE_ESCAPE.search(request.body) and not _encodable(data):
+            # JSON lets "\ud800" stand alone; no text can hold it (the database cannot save
+            # it, and hashing or printing it fails): refused here rather than as a 500 later.
+            raise BodyNotJson(
+                "The body is not valid JSON text: a \\u escape of half a surrogate pair (D800 to "
+                "DFFF) stands alone. Send each character as itself in UTF-8, or as a full pair."
+            )
+        return data
+
+
+def _encodable(data) -> bool:
+    try:
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class SignedInSession(SessionAuth):

@@ -97,26 +97,40 @@ def statement_create(
         raise ValidationError(
             {"text": f"Keep a statement to {STATEMENT_MAX_LENGTH} characters or fewer."}
         )
-    existing = Statement.objects.filter(project=project, text_key=text_key(text)).first()
-    if existing is not None:
-        # Most often the same form sent twice (the second answer is the one on the screen): its
-        # author is told the statement is theirs, not left thinking it was not added. Pol.is
-        # refuses a repeated comment too.
-        if _wrote(existing, author=author, object_kind="statement"):
-            raise ValidationError({"text": "You have already added that statement."})
-        raise ValidationError({"text": "That statement is already in this project."})
-    statement = Statement(
-        project=project,
-        text=text,
-        is_seed=is_host,
-        status=StatementStatus.PENDING
-        if pre_moderated and not is_host
-        else StatementStatus.ACCEPTED,
-    )
-    attribute(statement, author=author, attribution=attribution, project=project)
-    statement.full_clean()
-    attributed_save(statement, author=author, project=project, object_kind="statement")
+    with transaction.atomic():
+        _wait_for_other_additions(project=project)
+        existing = Statement.objects.filter(project=project, text_key=text_key(text)).first()
+        if existing is not None:
+            # Most often the same form sent twice (the second answer is the one on the screen):
+            # its author is told the statement is theirs, not left thinking it was not added.
+            # Pol.is refuses a repeated comment too.
+            if _wrote(existing, author=author, object_kind="statement"):
+                raise ValidationError({"text": "You have already added that statement."})
+            raise ValidationError({"text": "That statement is already in this project."})
+        statement = Statement(
+            project=project,
+            text=text,
+            is_seed=is_host,
+            status=StatementStatus.PENDING
+            if pre_moderated and not is_host
+            else StatementStatus.ACCEPTED,
+        )
+        attribute(statement, author=author, attribution=attribution, project=project)
+        statement.full_clean()
+        attributed_save(statement, author=author, project=project, object_kind="statement")
     return statement
+
+
+def _wait_for_other_additions(*, project: Project) -> None:
+    """Within a transaction: wait for any other statement or idea being added to the project.
+
+    The check for a repeat and the save are then one step: two submits of the same text at once
+    (a double click sent on two connections, two members) no longer both find no repeat and both
+    save. PostgreSQL queues them on the project's row, locked without blocking the votes and
+    rows that merely refer to it (NO KEY UPDATE); SQLite's transactions take its one write lock
+    as they begin (IMMEDIATE), which queues them already.
+    """
+    list(Project.objects.select_for_update(no_key=True).filter(pk=project.pk).values_list("pk"))
 
 
 # A host pastes a list of statements in one go; a bigger list is better split.
@@ -264,23 +278,25 @@ def idea_create(
     text = " ".join(text.split())
     if not readable(text):
         raise ValidationError({"text": UNREADABLE})
-    existing = (
-        Idea.objects.filter(project=project, text_key=text_key(text)).values_list(
-            "status", flat=True
-        )
-    ).first()
-    if existing is not None:
-        raise ValidationError({"text": _IDEA_TAKEN.get(existing, _IDEA_TAKEN[None])})
     # Pre-moderation covers participants' ideas as it covers their statements.
     pre_moderated = settings.moderation == Moderation.PRE and not is_host
-    idea = Idea(
-        project=project,
-        text=text,
-        status=IdeaStatus.PENDING if pre_moderated else IdeaStatus.ACCEPTED,
-    )
-    attribute(idea, author=author, attribution=attribution, project=project)
-    idea.full_clean()
-    attributed_save(idea, author=author, project=project, object_kind="idea")
+    with transaction.atomic():
+        _wait_for_other_additions(project=project)
+        existing = (
+            Idea.objects.filter(project=project, text_key=text_key(text)).values_list(
+                "status", flat=True
+            )
+        ).first()
+        if existing is not None:
+            raise ValidationError({"text": _IDEA_TAKEN.get(existing, _IDEA_TAKEN[None])})
+        idea = Idea(
+            project=project,
+            text=text,
+            status=IdeaStatus.PENDING if pre_moderated else IdeaStatus.ACCEPTED,
+        )
+        attribute(idea, author=author, attribution=attribution, project=project)
+        idea.full_clean()
+        attributed_save(idea, author=author, project=project, object_kind="idea")
     return idea
 
 

@@ -117,3 +117,54 @@ def test_staff_without_two_factor_are_refused_in_json_not_redirected(client, pro
     assert response.status_code == 403
     _assert_json(response)
     assert "two-factor" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("statements", {"text": "Pay travel time \ud800"}),
+        ("ideas", {"text": "Pay travel \udfff time"}),
+        ("statements", {"text": "Fund the night bus", "\ud83d": 1}),
+        ("vote", {"value": 1, "note": "\ud83d"}),
+    ],
+)
+def test_half_a_surrogate_pair_is_refused_not_a_500(
+    client, project, host_admin, practitioner, path, body
+):
+    """JSON lets "\\ud800" stand alone, but no text holds it: the databases cannot store it and
+    hashing it for the duplicate check failed, answering a 500."""
+    from groundswell.deliberation.models import Idea, Statement, Vote
+
+    statement = statement_create(project=project, author=host_admin, text="Longer visits")
+    client.force_login(practitioner)
+    url = f"/api/v1/projects/{project.slug}/" + (
+        f"statements/{statement.pk}/vote" if path == "vote" else path
+    )
+    response = client.post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    _assert_json(response)
+    assert "surrogate" in response.json()["detail"]
+    assert (Statement.objects.count(), Idea.objects.count(), Vote.objects.count()) == (1, 0, 0)
+
+
+def test_a_whole_surrogate_pair_and_an_escaped_backslash_are_fine(client, project, practitioner):
+    client.force_login(practitioner)
+    # "\ud83d\ude8c" is one character (a bus); "\\ud800" is a backslash and five letters.
+    body = '{"text": "Night bus \\ud83d\\ude8c and \\\\ud800"}'
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/statements", body, content_type="application/json"
+    )
+    assert response.status_code == 201
+    assert response.json()["text"] == "Night bus \U0001f68c and \\ud800"
+
+
+def test_a_body_nested_too_deeply_says_so(client, project, practitioner):
+    client.force_login(practitioner)
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/statements",
+        "[" * 100_000,
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    _assert_json(response)
+    assert response.json() == {"detail": "The body is not valid JSON: it is nested too deeply."}

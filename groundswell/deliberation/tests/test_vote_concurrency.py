@@ -1,4 +1,5 @@
-"""Parallel submits of the same vote give one row per person and statement, and no error."""
+"""Parallel submits of the same vote or judgement give one row per person and statement or pair,
+and of the same statement or idea one item, with no error."""
 
 import pytest
 from django.db import connection
@@ -57,3 +58,35 @@ def test_concurrent_double_submits_of_a_pair_on_postgresql():
     assert Comparison.objects.count() == 4
     a.refresh_from_db()
     assert a.appearances == 4
+
+
+SAME_TEXT_ANSWERS = {
+    "idea added": 1,
+    "idea refused: That idea is already in the pool.": 3,
+    "statement added": 1,
+    "statement refused: That statement is already in this project.": 3,
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_statement_or_idea_added_at_once_is_added_once_on_postgresql():
+    """The check for a repeat and the save were two steps: members (or one member's double
+    click, sent on two connections) adding the same text at once all found no repeat."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database has no real concurrency; see the next test")
+    from groundswell.deliberation.models import Idea, Statement
+    from groundswell.deliberation.tests.add_concurrency import same_text_at_once
+
+    project = factories.ProjectFactory()
+    users = [factories.UserFactory().pk for _ in range(4)]
+
+    said, errors = same_text_at_once(project_id=project.pk, user_ids=users)
+
+    assert errors == []
+    assert said == SAME_TEXT_ANSWERS
+    assert (Statement.objects.count(), Idea.objects.count()) == (1, 1)
+
+
+def test_the_same_statement_or_idea_added_at_once_is_added_once_on_sqlite(tmp_path):
+    last = run_on_a_sqlite_file("groundswell.deliberation.tests.add_concurrency", var_dir=tmp_path)
+    assert last == f"said={SAME_TEXT_ANSWERS} errors=[] saved=(1, 1)"
