@@ -16,7 +16,7 @@ from groundswell.core.pagecache import cache_page_for_anonymous, project_scopes
 from groundswell.core.pagination import paginate
 from groundswell.core.ratelimit import rate_limit
 from groundswell.projects.permissions import Action, project_get_for_user
-from groundswell.projects.selectors import project_participation
+from groundswell.projects.selectors import PARTICIPATION_SHOWN_FROM, project_participation
 from groundswell.projects.views import project_page_context
 
 
@@ -26,6 +26,7 @@ def project_detail(request, slug: str):
     context = project_page_context(request, project)
     context.update(
         participation=project_participation(project=project),
+        participation_shown_from=PARTICIPATION_SHOWN_FROM,
         phases=list(project.phases.all()),
         recent=selectors.contributions_list(project=project, user=request.user)[:10],
         kind_counts=_kind_counts(project),

@@ -27,7 +27,7 @@ from groundswell.deliberation.opinion_map import opinion_map
 from groundswell.deliberation.polis import polis_export_zip, polis_import_start
 from groundswell.people.perspectives import Role
 from groundswell.projects.permissions import Action, can, project_get_for_user
-from groundswell.projects.selectors import project_participation
+from groundswell.projects.selectors import PARTICIPATION_SHOWN_FROM, project_participation
 from groundswell.projects.views import project_page_context
 
 STATEMENTS_PER_PAGE = 50
@@ -316,6 +316,7 @@ def results(request, slug: str):
         snapshot=snapshot,
         result=_present(results) if results else None,
         participation=project_participation(project=project),
+        participation_shown_from=PARTICIPATION_SHOWN_FROM,
         imported_participants=selectors.imported_participants_count(project=project),
         **selectors.statement_labels(project=project),
         trust=selectors.voter_trust_tiers(project=project),

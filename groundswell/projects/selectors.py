@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from groundswell.people.perspectives import Role
+from groundswell.people.perspectives import PROTECTED_PERSPECTIVE_CROWD, Role
 from groundswell.projects.models import Participant, Project, Visibility
 
 
@@ -31,6 +31,13 @@ def projects_visible_to(*, user) -> QuerySet[Project]:
     return qs.filter(pk__in=Project.objects.filter(visible).values("pk"))
 
 
+# Published counts of who has joined, by role, say only "fewer than" this below it: writing a
+# protected item makes its author a participant, so a count going from 0 to 1 just as a
+# protected item appears would say who wrote it, though its byline hides a rare role. The same
+# small-cell rule as for those bylines.
+PARTICIPATION_SHOWN_FROM = PROTECTED_PERSPECTIVE_CROWD
+
+
 @dataclass(frozen=True)
 class ParticipationRow:
     role: str
@@ -39,14 +46,21 @@ class ParticipationRow:
     target: int | None
 
     @property
+    def few(self) -> bool:
+        """Shown as "fewer than PARTICIPATION_SHOWN_FROM", not as the count."""
+        return self.count < PARTICIPATION_SHOWN_FROM
+
+    @property
     def percent_of_target(self) -> int | None:
-        if not self.target:
+        if not self.target or self.few:
             return None
         return min(100, round(100 * self.count / self.target))
 
 
 def project_participation(*, project: Project) -> list[ParticipationRow]:
-    """Members who have joined, by declared role, against the project's targets."""
+    """Members who have joined, by declared role, against the project's targets: every role
+    with a target (its count shown only from PARTICIPATION_SHOWN_FROM up), and the others only
+    once that many have joined, so that no small count is ever published."""
     counts = dict(
         Participant.objects.filter(project=project)
         .values_list("user__role")
@@ -60,10 +74,10 @@ def project_participation(*, project: Project) -> list[ParticipationRow]:
             role=role, label=labels[role], count=counts.get(role, 0), target=targets.get(role)
         )
         for role in labels
-        if counts.get(role) or role in targets
+        if counts.get(role, 0) >= PARTICIPATION_SHOWN_FROM or role in targets
     ]
     undeclared = counts.get("", 0)
-    if undeclared:
+    if undeclared >= PARTICIPATION_SHOWN_FROM:
         rows.append(ParticipationRow(role="", label="Not declared", count=undeclared, target=None))
     return rows
 

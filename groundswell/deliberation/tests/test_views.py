@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from groundswell.deliberation import services
-from groundswell.deliberation.models import AnalysisSnapshot, Vote
+from groundswell.deliberation.models import AnalysisSnapshot, Statement, Vote
 from groundswell.deliberation.selectors import STATEMENT_NOT_OPEN
 from groundswell.moderation.services import statement_moderate
 from groundswell.testing import factories
@@ -624,7 +624,7 @@ def test_results_count_the_participants_of_an_imported_conversation(client, proj
     assert not [q["sql"] for q in queries if "LIKE 'p%'" in q["sql"]]
     # The project page counts members only, and says so rather than "nobody".
     project_page = client.get(f"/projects/{project.slug}/").content.decode()
-    assert "No members have joined yet." in project_page
+    assert "No role has 5 or more members yet." in project_page
     assert "Nobody has joined yet" not in project_page
     assert (
         "taken part" not in project_page.split('id="participation-title"')[1].split("</section>")[0]
@@ -893,9 +893,59 @@ def test_results_count_people_who_joined_by_invitation_as_joined_not_as_taking_p
     """An invitation link makes a member a participant before they have voted or written."""
     from groundswell.projects.models import Participant
 
-    Participant.objects.create(project=private_project, user=service_user, joined_via="invite_link")
+    for user in [service_user, *factories.UserFactory.create_batch(4, role="service_user")]:
+        Participant.objects.create(project=private_project, user=user, joined_via="invite_link")
     client.force_login(host_admin)
     page = html.unescape(client.get(f"/projects/{private_project.slug}/results/").content.decode())
     section = page[page.index('id="participation-title"') :]
     assert "Who has joined" in section and '<th scope="col">Joined</th>' in section
     assert "taken part" not in section.lower().split("</section>")[0]
+
+
+def test_a_protected_author_who_joins_by_writing_changes_no_published_count(
+    client, project, host_admin
+):
+    """The only commissioner writes a protected statement, which makes them a participant. Their
+    byline hides the rare role (the crowd rule); the tables of who has joined must not show a
+    commissioner arriving at that moment either, on the project page or the results page."""
+    from groundswell.projects.services import project_update
+
+    project_update(project=project, by=host_admin, targets={"commissioner": 2})
+    for _ in range(5):  # a crowd of practitioners, counted exactly
+        services.vote_cast(
+            statement=services.statement_create(
+                project=project, author=host_admin, text=f"Seed {_}"
+            ),
+            user=factories.UserFactory(role="practitioner"),
+            value=1,
+        )
+    commissioner = factories.UserFactory(role="commissioner", sector="health")
+    carer = factories.UserFactory(role="carer")
+    client.force_login(host_admin)  # the hosts see the same tables (and no cached page)
+
+    def published() -> list[str]:
+        pages = [f"/projects/{project.slug}/", f"/projects/{project.slug}/results/"]
+        return [
+            client.get(url)
+            .content.decode()
+            .split('id="participation-title"')[1]
+            .split("</section>")[0]
+            for url in pages
+        ]
+
+    before = published()
+    assert "Frontline practitioner" in before[0] and ">5<" in before[0]
+    services.statement_create(
+        project=project,
+        author=commissioner,
+        text="Commissioning cuts hurt",
+        attribution="protected",
+    )
+    services.statement_create(
+        project=project, author=carer, text="Carers need respite", attribution="protected"
+    )
+    assert published() == before
+    assert "Fewer than 5" in before[0] and "Commissioner" in before[0]  # its target's row
+    assert "Carer" not in before[0]  # no target: not listed under 5
+    commissioner_text = Statement.objects.get(text="Commissioning cuts hurt")
+    assert commissioner_text.author_role == ""  # and the byline hides the role too

@@ -347,32 +347,32 @@ def _participant(project, role):
 
 def test_project_participation_counts_roles_against_targets(project, host_admin):
     services.project_update(
-        project=project, by=host_admin, targets={"practitioner": 4, "carer": 10}
+        project=project, by=host_admin, targets={"practitioner": 8, "carer": 10}
     )
-    for role in ["practitioner", "practitioner", "practitioner", "service_user", "", ""]:
+    for role in ["practitioner"] * 6 + ["service_user"] + [""] * 5:
         _participant(project, role)
     _participant(factories.ProjectFactory(), "carer")  # another project's carer does not count
 
     rows = {row.role: row for row in selectors.project_participation(project=project)}
 
-    assert set(rows) == {"practitioner", "carer", "service_user", ""}
-    assert (rows["practitioner"].count, rows["practitioner"].target) == (3, 4)
-    assert rows["practitioner"].percent_of_target == 75
+    # A role without a target is listed once 5 have joined: the lone service user is not.
+    assert set(rows) == {"practitioner", "carer", ""}
+    assert (rows["practitioner"].count, rows["practitioner"].target) == (6, 8)
+    assert rows["practitioner"].percent_of_target == 75 and not rows["practitioner"].few
+    # Under 5, a count is only ever "fewer than 5", and no share of the target is worked out.
     assert (rows["carer"].count, rows["carer"].target) == (0, 10)
-    assert rows["carer"].percent_of_target == 0
-    assert (rows["service_user"].count, rows["service_user"].target) == (1, None)
-    assert rows["service_user"].percent_of_target is None
-    assert (rows[""].label, rows[""].count) == ("Not declared", 2)
+    assert rows["carer"].few and rows["carer"].percent_of_target is None
+    assert (rows[""].label, rows[""].count) == ("Not declared", 5)
 
 
 def test_participation_beyond_the_target_shows_as_full(project, host_admin):
     services.project_update(project=project, by=host_admin, targets={"carer": 2})
-    for _ in range(3):
+    for _ in range(6):
         _participant(project, "carer")
 
     [row] = selectors.project_participation(project=project)
 
-    assert (row.role, row.count, row.target, row.percent_of_target) == ("carer", 3, 2, 100)
+    assert (row.role, row.count, row.target, row.percent_of_target) == ("carer", 6, 2, 100)
 
 
 def test_projects_visible_to(project, private_project, host_admin, practitioner, outsider, staff):
