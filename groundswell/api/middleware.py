@@ -33,9 +33,21 @@ class ApiJsonErrorsMiddleware:
                 f"The request body is too large: the API takes up to "
                 f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
             )
-        response = self.get_response(request)
         if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        if request.method == "HEAD":
+            # HTTP asks HEAD of whatever answers GET (RFC 9110, 9.3.2); django-ninja routes GET
+            # alone. The same answer, headers and length, without its body.
+            request.method = "GET"
+            response = self._answer(request)
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
             return response
+        return self._answer(request)
+
+    def _answer(self, request):
+        response = self.get_response(request)
         if response.status_code == 302 and response.get("Location") == reverse("mfa_activate_totp"):
             # Staff without two-factor authentication are sent to set it up from every page
             # (people.middleware); a program cannot follow that to an HTML form.

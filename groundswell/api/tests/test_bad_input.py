@@ -168,3 +168,19 @@ def test_a_body_nested_too_deeply_says_so(client, project, practitioner):
     assert response.status_code == 400
     _assert_json(response)
     assert response.json() == {"detail": "The body is not valid JSON: it is nested too deeply."}
+
+
+def test_head_answers_wherever_get_does_without_a_body(client, project, practitioner):
+    """HTTP asks HEAD of every GET resource (RFC 9110); django-ninja routes GET alone."""
+    for url in ["/api/v1/projects", f"/api/v1/projects/{project.slug}/statements"]:
+        got, head = client.get(url), client.head(url)
+        assert head.status_code == got.status_code == 200
+        assert head.content == b""
+        assert head["Content-Type"] == got["Content-Type"]
+        assert int(head["Content-Length"]) == len(got.content)
+    missing = client.head("/api/v1/projects/no-such-project")
+    assert missing.status_code == 404 and missing["Content-Type"].startswith("application/json")
+    # A write endpoint is not a GET one: refused as GET is, with what it allows.
+    url = f"/api/v1/projects/{project.slug}/statements/1/vote"
+    refused = client.head(url)
+    assert refused.status_code == 405 and refused["Allow"] == client.get(url)["Allow"]
