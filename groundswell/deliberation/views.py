@@ -218,6 +218,12 @@ def statements(request, slug: str):
         vote_choices=VoteValue.choices,
         **selectors.statement_labels(project=project),
     )
+    if context["pending"]:
+        # What a one-click accept or reject did is said in the list of those still waiting,
+        # where the host goes on (moderation.views.statement_moderate tags it "in-page").
+        shown = list(messages.get_messages(request))
+        context["messages"] = [m for m in shown if "in-page" not in (m.extra_tags or "")]
+        context["pending_messages"] = [m for m in shown if "in-page" in (m.extra_tags or "")]
     return render(request, "deliberation/statements.html", context)
 
 

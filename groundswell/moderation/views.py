@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
 from groundswell.core.pagination import paginate
 from groundswell.core.ratelimit import rate_limit
-from groundswell.deliberation.selectors import statement_get
+from groundswell.deliberation.selectors import statement_get, statements_pending
 from groundswell.moderation import selectors, services
 from groundswell.moderation.forms import (
     AppealDecisionForm,
@@ -189,10 +190,17 @@ def statement_moderate(request, slug: str, pk: int):
         messages.error(request, " ".join(form.errors["decision"]))
         return redirect("deliberation:statements", slug=slug)
     accept = form.cleaned_data["decision"] == "accept"
+    from_rejected = request.POST.get("next") == "rejected"
+    # Back to the list of those still waiting, with the outcome shown there: a host working
+    # down a long list goes on from where they were, not from the top of the page.
+    in_list = (
+        not from_rejected and statements_pending(project=project).exclude(pk=statement.pk).exists()
+    )
+    tags = "in-page" if in_list else ""
     try:
         services.statement_moderate(statement=statement, by=request.user, accept=accept)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, " ".join(error.messages), extra_tags=tags)
     else:
         quoted = f"“{Truncator(statement.text).chars(80)}”"
         messages.success(
@@ -201,10 +209,12 @@ def statement_moderate(request, slug: str, pk: int):
             if accept
             else f"Statement rejected. {quoted} is not open for votes; its author is told and "
             "can appeal.",
+            extra_tags=tags,
         )
-    if request.POST.get("next") == "rejected":
+    if from_rejected:
         return redirect("deliberation:statements_rejected", slug=slug)
-    return redirect("deliberation:statements", slug=slug)
+    url = reverse("deliberation:statements", kwargs={"slug": slug})
+    return redirect(f"{url}#pending-title" if in_list else url)
 
 
 @login_required

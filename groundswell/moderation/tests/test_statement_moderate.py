@@ -379,3 +379,30 @@ def test_a_rejection_undone_before_any_appeal_cannot_be_appealed(
     response = client.post(appeal_url, {"text": "It answers the question."})
     assert response.status_code == 400 and "no longer stands" in response.content.decode()
     assert not Appeal.objects.exists()
+
+
+def test_working_down_the_waiting_list_comes_back_to_it(client, pre_moderated, writer, host_admin):
+    """After one click the host is back at the list of those still waiting, with what happened
+    said there, not at the top of the page; after the last one, at the top as usual."""
+    slug = pre_moderated.slug
+    first = _waiting(pre_moderated, writer)
+    last = _waiting(pre_moderated, writer, text="Let carers book visits online")
+    client.force_login(host_admin)
+
+    response = client.post(
+        f"/projects/{slug}/statements/{first.pk}/moderate/", {"decision": "reject"}
+    )
+    assert response.url == f"/projects/{slug}/statements/#pending-title"
+    page = html.unescape(client.get(response.url).content.decode())
+    said = f"Statement rejected. “{first.text}”"
+    pending = page.split('id="pending-title"')[1].split("</section>")[0]
+    assert said in pending and last.text in pending
+    assert said not in page.split('id="pending-title"')[0]  # not twice
+
+    response = client.post(
+        f"/projects/{slug}/statements/{last.pk}/moderate/", {"decision": "accept"}
+    )
+    assert response.url == f"/projects/{slug}/statements/"
+    page = html.unescape(client.get(response.url).content.decode())
+    assert 'id="pending-title"' not in page
+    assert f"Statement accepted. “{last.text}”" in page.split('class="messages"')[1]
