@@ -70,12 +70,19 @@ class ImportSummary:
 
 
 def polis_import(
-    *, project: Project, directory: str | Path, language: str = "", progress: Progress = _silent
+    *,
+    project: Project,
+    directory: str | Path,
+    language: str = "",
+    licence: str = "",
+    progress: Progress = _silent,
 ) -> ImportSummary:
     """Import the folder into the project; `progress` is told each step of a long import.
 
     `language` is the statements' language code (Pol.is exports do not say), kept as the
-    project's statement language so that screen readers read them in it.
+    project's statement language so that screen readers read them in it. `licence` says under
+    what terms the data is shared, and with whose credit (Pol.is exports do not say that
+    either): it joins the credit shown with the statements and results and put in exports.
     """
     folder = Path(directory)
     if language:
@@ -145,7 +152,10 @@ def polis_import(
         _refuse_second_import(project)
         DeliberationSettings.objects.update_or_create(
             project=project,
-            defaults={"imported_from": _credit(folder), "imported_participants": participants}
+            defaults={
+                "imported_from": _credit(folder, licence=licence),
+                "imported_participants": participants,
+            }
             | ({"statement_language": language} if language else {}),
         )
         created = Statement.objects.bulk_create(
@@ -385,8 +395,9 @@ def _vote_times(
     return times
 
 
-def _credit(folder: Path) -> str:
-    """Where the conversation came from, from the summary.csv a Pol.is export carries.
+def _credit(folder: Path, *, licence: str = "") -> str:
+    """Where the conversation came from, from the summary.csv a Pol.is export carries, and the
+    licence it is shared under when the importer gives it.
 
     An export of ours has no summary.csv but carries the credit in ATTRIBUTION.txt: that
     credit comes back with it, so that the source is still named after a second import.
@@ -416,9 +427,11 @@ def _credit(folder: Path) -> str:
         source += f" “{topic}”"
     if url:
         source += f" ({url})"
-    return (
+    credit = (
         f"{CREDIT_START}{source}. Data gathered using the Polis software (compdemocracy.org/polis)."
     )
+    licence = " ".join(licence.replace("\x00", "").split())[:300]
+    return f"{credit} {licence}" if licence else credit
 
 
 def polis_export(*, project: Project, progress: Progress = _silent) -> dict[str, bytes]:

@@ -1854,4 +1854,7 @@ LONDON_YOUTH_POLICING = {
     ),
     "phases": [("gather", -60, -30), ("deliberate", -29, 30), ("draft", 31, 60)],
     "targets": {"service_user": 100, "practitioner": 20, "policy": 5},
+    # Shown with the statements and results and kept in the data download, as CC BY asks.
+    "licence": "Sub-licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/) "
+    "with attribution to The Computational Democracy Project.",
 }

@@ -430,7 +430,7 @@ class _Loader:
             return
         self._project({**spec, "contributions": [], "links": []})
         project = self.projects[spec["key"]]
-        summary = polis_import(project=project, directory=folder)
+        summary = polis_import(project=project, directory=folder, licence=spec["licence"])
         self._analyse(project)
         self.say(
             f"Imported the Pol.is conversation {spec['folder']}: {summary.statements} "

@@ -90,6 +90,9 @@ def test_comparing_every_pair_ends_with_a_clear_message(
     page = new_context().new_page()
     log_in(page, practitioner)
     page.goto(f"/projects/{project.slug}/compare/")
+    # The question names the choice, as the vote card's legend does: heard on tabbing in.
+    pair = page.get_by_role("group", name="Which of these two matters more?")
+    expect(pair.get_by_role("button")).to_have_count(3)
     for _ in range(3):  # three ideas make three pairs
         page.locator("form.pair button.idea-choice").first.click()
         page.wait_for_load_state()
@@ -192,6 +195,53 @@ def test_after_an_htmx_vote_the_focus_moves_to_the_next_statement(
         page.keyboard.press("Enter")
         expect(page.locator("#vote-card")).to_contain_text(after, timeout=SWAP_WAIT)
     expect(page.locator("#vote-card [role=status]")).to_be_focused(timeout=SWAP_WAIT)
+
+
+def test_a_double_click_on_a_vote_button_casts_one_vote(new_context, deliberating, practitioner):
+    """htmx swaps the next statement in under the pointer within milliseconds: the second and
+    third click of a hurried or shaky double or triple click must not vote on a statement the
+    person never saw. A click after they had time to read it still counts."""
+    from groundswell.deliberation.models import Vote
+
+    project, _ = deliberating
+    page = new_context().new_page()
+    log_in(page, practitioner)
+    page.goto(f"/projects/{project.slug}/vote/")
+    htmx_settled(page)
+    page.wait_for_timeout(700)  # the first card has been on screen a while
+    page.get_by_role("button", name="Agree", exact=True).click(click_count=3, delay=40)
+    expect(page.locator("#vote-card")).to_contain_text("2 statements left", timeout=SWAP_WAIT)
+    htmx_settled(page)
+    page.wait_for_timeout(700)  # long enough for any stray click's vote to have come back
+    expect(page.locator("#vote-card")).to_contain_text("2 statements left")
+    assert Vote.objects.filter(project=project).count() == 1
+
+    page.get_by_role("button", name="Disagree", exact=True).click()
+    expect(page.locator("#vote-card")).to_contain_text("1 statement left", timeout=SWAP_WAIT)
+    assert Vote.objects.filter(project=project).count() == 2
+
+
+def test_a_double_click_on_an_idea_records_one_comparison(new_context, deliberating, practitioner):
+    """The same for a pair of ideas: the next pair's page loads under the pointer in a moment
+    (on a screen tall enough that going to the pair does not scroll the page)."""
+    from groundswell.deliberation.models import Comparison
+
+    project, _ = deliberating
+    page = new_context(viewport={"width": 1280, "height": 1600}).new_page()
+    log_in(page, practitioner)
+    page.goto(f"/projects/{project.slug}/compare/")
+    page.wait_for_timeout(700)
+    first_pair = page.locator("form.pair button.idea-choice").all_inner_texts()
+    box = page.locator("form.pair button.idea-choice").first.bounding_box()
+    x, y = box["x"] + 10, box["y"] + 10
+    page.mouse.click(x, y)
+    # The next pair is there (as soon as it is): the second click lands on it.
+    page.wait_for_url("**#pair-title")
+    page.mouse.click(x, y, click_count=2)
+    page.wait_for_timeout(1500)
+    expect(page.locator("form.pair")).to_be_visible()
+    assert Comparison.objects.filter(project=project).count() == 1
+    assert page.locator("form.pair button.idea-choice").all_inner_texts() != first_pair
 
 
 def test_back_to_the_vote_page_after_htmx_votes_shows_the_next_statement(

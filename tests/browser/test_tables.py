@@ -14,6 +14,7 @@ from groundswell.contributions.services import comment_create
 from groundswell.deliberation.polis import polis_import
 from groundswell.deliberation.services import comparison_record, idea_create, vote_cast
 from groundswell.deliberation.tasks import recompute_analysis
+from groundswell.demo.content import LONDON_YOUTH_POLICING
 from groundswell.moderation.items import item_type
 from groundswell.moderation.services import decision_make
 from groundswell.projects.models import ParticipationTarget
@@ -69,7 +70,7 @@ def london(site, host_org, host_admin):
     for role, target in [("service_user", 100), ("practitioner", 20), ("policy", 5)]:
         ParticipationTarget.objects.create(project=project, role=role, target=target)
     folder = Path(settings.BASE_DIR).parent / "data" / "polis" / "london.youth.policing"
-    polis_import(project=project, directory=folder)
+    polis_import(project=project, directory=folder, licence=LONDON_YOUTH_POLICING["licence"])
     statements = list(project.statements.filter(status="accepted").order_by("pk")[:6])
     statements[0].text = f"See {LONG_URL}"
     statements[0].save(update_fields=["text"])
@@ -160,3 +161,22 @@ def test_the_moderation_log_and_invitation_codes_read_whole_words(
     log_in(page, host_admin)
     page.goto(f"/projects/{project.slug}/codes/")
     check_tables(page, assert_accessible, f"invitation codes at {width} px")
+
+
+def test_the_joined_by_role_table_fits_a_phone_screen_whatever_the_roles(
+    new_context, project, assert_accessible
+):
+    """A target for every role: the longest role names and four-figure numbers, with nothing
+    in the table the keyboard could scroll it by (axe: scrollable-region-focusable)."""
+    from groundswell.people.perspectives import Role
+
+    for role in Role.values:
+        ParticipationTarget.objects.create(project=project, role=role, target=1000)
+    page = new_context(viewport={"width": 320, "height": 800}).new_page()
+    page.goto(f"/projects/{project.slug}/results/")
+    table = page.get_by_role("table", name="Members who have joined, by role, against the target")
+    expect(table.get_by_role("rowheader", name="Commissioner")).to_be_visible()
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth"), table.evaluate(
+        "t => [t.scrollWidth, t.clientWidth]"
+    )
+    check_tables(page, assert_accessible, "who has joined at 320 px")

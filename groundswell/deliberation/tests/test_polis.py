@@ -209,7 +209,8 @@ def test_missing_folder_and_second_import_are_refused(folder, db, tmp_path):
 
 def test_a_second_import_of_an_export_keeps_the_original_credit(tmp_path, db):
     first = factories.ProjectFactory()
-    polis_import(project=first, directory=DATA / "london.youth.policing")
+    licence = "Shared under CC BY 4.0 with attribution to The Computational Democracy Project."
+    polis_import(project=first, directory=DATA / "london.youth.policing", licence=licence)
     for file_name, content in polis_export(project=first).items():
         (tmp_path / file_name).write_bytes(content)
     second = factories.ProjectFactory()
@@ -217,6 +218,7 @@ def test_a_second_import_of_an_export_keeps_the_original_credit(tmp_path, db):
     credit = polis_export(project=second)["ATTRIBUTION.txt"].decode()
     assert credit == polis_export(project=first)["ATTRIBUTION.txt"].decode()
     assert "(https://pol.is/9xxwa9jpkm)" in credit
+    assert f"(compdemocracy.org/polis). {licence}\n" in credit
 
 
 def test_an_attribution_file_that_is_not_a_credit_is_not_taken_for_one(folder, db):

@@ -202,6 +202,24 @@ def test_deliberation_has_votes_ideas_and_ready_results(demo, client):
     assert client.get(f"/projects/{london.slug}/results/").status_code == 200
 
 
+def test_the_imported_conversation_carries_its_licence_wherever_it_is_shown(demo, client):
+    """CC BY 4.0 asks for the licensor, the licence and a link to it wherever the material is
+    shared: the statements and results pages and the data download, not the project page only."""
+    import io
+    import zipfile
+
+    london = Project.objects.get(question=content.LONDON_YOUTH_POLICING["question"])
+    licence = '<a href="https://creativecommons.org/licenses/by/4.0/"'
+    for path in ["statements/", "results/"]:
+        page = client.get(f"{london.get_absolute_url()}{path}").content.decode()
+        assert "CC BY 4.0" in page and licence in page, path
+        assert "The Computational Democracy Project" in page, path
+    download = client.get(reverse("deliberation:export_polis", args=[london.slug]))
+    credit = zipfile.ZipFile(io.BytesIO(download.content)).read("ATTRIBUTION.txt").decode()
+    assert "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)" in credit
+    assert "The Computational Democracy Project" in credit
+
+
 def test_demo_shows_badges_a_moderation_log_and_invitation_codes(demo, client):
     spec = content.MODERATED_COMMENT
     project = Project.objects.get(question=content.HOME_CARE["question"])
