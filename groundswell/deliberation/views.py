@@ -265,7 +265,9 @@ def compare(request, slug: str):
         # As after a vote: at the next pair, not the top of the page.
         return redirect(reverse("deliberation:compare", kwargs={"slug": slug}) + "#pair-title")
     messages.error(request, "Choose one of the two ideas, or can't decide.")
-    return render(request, "deliberation/compare.html", _compare_context(request, project))
+    return render(
+        request, "deliberation/compare.html", _compare_context(request, project), status=400
+    )
 
 
 @login_required

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
@@ -34,6 +35,12 @@ def profile(request, username: str):
 @login_required
 def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=request.user)
+    # Back where the member came from (the vote page asks for a perspective): this site only.
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
     if request.method == "POST" and form.is_valid():
         try:
             services.profile_update(
@@ -43,9 +50,12 @@ def profile_edit(request):
             add_service_errors(form, error)
         else:
             messages.success(request, "Your profile is saved.")
-            return redirect(request.user.get_absolute_url())
+            return redirect(back or request.user.get_absolute_url())
     return render(
-        request, "people/profile_edit.html", {"form": form, "crowd": PROTECTED_PERSPECTIVE_CROWD}
+        request,
+        "people/profile_edit.html",
+        {"form": form, "crowd": PROTECTED_PERSPECTIVE_CROWD, "next": back},
+        status=400 if form.errors else 200,
     )
 
 

@@ -442,3 +442,20 @@ def test_a_form_error_on_a_phone_takes_the_focus_to_the_summary(
         expect(summary).to_contain_text("There is a problem")
         expect(summary).to_be_focused()
         expect(summary).to_be_in_viewport()
+
+
+def test_a_member_without_a_perspective_declares_one_and_comes_back_to_vote(
+    new_context, deliberating, assert_accessible
+):
+    project, _ = deliberating
+    member = factories.UserFactory(role="")
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    log_in(page, member)
+    page.goto(f"/projects/{project.slug}/vote/")
+    assert_accessible(page, "the vote page asking for a perspective, at 320 px")
+    page.get_by_role("link", name="add it to your profile").click()
+    page.get_by_label("Your role").select_option("carer")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page).to_have_url(re.compile(rf"/projects/{project.slug}/vote/$"))
+    expect(page.get_by_text("Your profile is saved.")).to_be_visible()
+    expect(page.get_by_text("which perspective you bring")).to_have_count(0)

@@ -949,3 +949,33 @@ def test_a_protected_author_who_joins_by_writing_changes_no_published_count(
     assert "Carer" not in before[0]  # no target: not listed under 5
     commissioner_text = Statement.objects.get(text="Commissioning cuts hurt")
     assert commissioner_text.author_role == ""  # and the byline hides the role too
+
+
+def test_a_comparison_form_that_does_not_parse_is_a_400_with_the_pair_again(
+    client, project, host_admin, practitioner
+):
+    from groundswell.deliberation.models import Comparison
+
+    a, b = (services.idea_create(project=project, author=host_admin, text=t) for t in "AB")
+    client.force_login(practitioner)
+    url = f"/projects/{project.slug}/compare/"
+    response = client.post(url, {"first": a.pk, "second": b.pk, "outcome": "both"})
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Choose one of the two ideas, or can't decide." in page and 'name="outcome"' in page
+    assert not Comparison.objects.exists()
+
+
+def test_the_vote_page_asks_a_member_without_a_perspective_to_declare_one(
+    client, project, host_admin
+):
+    from groundswell.testing import factories
+
+    services.statement_create(project=project, author=host_admin, text="Pay travel time")
+    url = f"/projects/{project.slug}/vote/"
+    client.force_login(factories.UserFactory(role=""))
+    page = html.unescape(client.get(url).content.decode())
+    assert f'href="/me/profile/?next={url}"' in page
+    assert "Your votes count there from when you say which perspective you bring" in page
+    client.force_login(factories.UserFactory(role="carer"))
+    assert "which perspective you bring" not in client.get(url).content.decode()

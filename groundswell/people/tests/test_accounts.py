@@ -186,7 +186,7 @@ def test_profile_edit_rejects_a_pseudonym_someone_else_has(client, practitioner,
         "/me/profile/",
         {"display_name": "Priya", "role": "practitioner", "sector": "", "pseudonym": "NightShift"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "There is a problem" in html
     error = re.search(r'<p class="error" id="id_pseudonym_error">([^<]*)</p>', html)
@@ -201,3 +201,22 @@ def test_profile_edit_needs_a_login(client):
     response = client.get("/me/profile/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands"),
+    [
+        ("/projects/care/vote/", "/projects/care/vote/"),
+        ("https://elsewhere.example/phish", "/people/priya/"),
+        ("//elsewhere.example/", "/people/priya/"),
+    ],
+)
+def test_profile_edit_goes_back_where_the_member_came_from_on_this_site_only(
+    client, practitioner, next_url, lands
+):
+    client.force_login(practitioner)
+    page = client.get("/me/profile/", {"next": next_url}).content.decode()
+    assert ('name="next"' in page) == (next_url == lands)
+    data = {"display_name": "Priya", "role": "manager", "sector": "", "next": next_url}
+    response = client.post("/me/profile/", data)
+    assert response.status_code == 302 and response.url == lands
