@@ -459,3 +459,27 @@ def test_a_member_without_a_perspective_declares_one_and_comes_back_to_vote(
     expect(page).to_have_url(re.compile(rf"/projects/{project.slug}/vote/$"))
     expect(page.get_by_text("Your profile is saved.")).to_be_visible()
     expect(page.get_by_text("which perspective you bring")).to_have_count(0)
+
+
+def test_an_htmx_vote_that_cannot_be_sent_says_so_and_can_be_sent_again(
+    new_context, deliberating, practitioner, assert_accessible
+):
+    project, _ = deliberating
+    context = new_context()
+    page = context.new_page()
+    log_in(page, practitioner)
+    page.goto(f"/projects/{project.slug}/vote/")
+    expect(page.locator("#vote-card")).to_contain_text("3 statements left")
+
+    context.set_offline(True)
+    page.wait_for_timeout(600)  # past the half second in which a new card takes no clicks
+    agree = page.get_by_role("button", name="Agree", exact=True)
+    agree.click()
+    expect(page.get_by_role("alert")).to_have_text(re.compile("Your vote was not sent"))
+    expect(agree).to_be_focused()
+    assert_accessible(page, "vote page after a vote that could not be sent")
+
+    context.set_offline(False)
+    agree.click()
+    expect(page.locator("#vote-card")).to_contain_text("2 statements left")
+    expect(page.locator("#vote-connection")).to_have_count(0)
