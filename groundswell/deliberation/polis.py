@@ -85,11 +85,8 @@ def polis_import(
     either): it joins the credit shown with the statements and results and put in exports.
     """
     folder = Path(directory)
-    if language:
-        try:
-            DeliberationSettings._meta.get_field("statement_language").run_validators(language)
-        except ValidationError as error:
-            raise PolisImportError(" ".join(error.messages)) from None
+    if language and (problems := _language_problems(language)):
+        raise PolisImportError(" ".join(problems))
     progress(f"Reading {folder}…")
     for name in POLIS_FILES:
         path = folder / name
@@ -284,11 +281,8 @@ def polis_import_start(
     """A host's upload (see polis_upload_files), kept until the background task imports it."""
     if not can(user=by, action=Action.EDIT, project=project):
         raise PermissionDenied("Only the project's hosts can import a Pol.is conversation.")
-    if language:
-        try:
-            DeliberationSettings._meta.get_field("statement_language").run_validators(language)
-        except ValidationError as error:
-            raise ValidationError({"language": error.messages}) from None
+    if language and (problems := _language_problems(language)):
+        raise ValidationError({"language": problems})
     with transaction.atomic():
         Project.objects.select_for_update().only("pk").get(pk=project.pk)
         try:
@@ -355,6 +349,15 @@ def polis_import_run(*, import_id: int) -> None:
     PolisImport.objects.filter(pk=import_id).update(
         status=status, message=message, folder="", finished_at=timezone.now()
     )
+
+
+def _language_problems(language: str) -> list[str]:
+    """What is wrong with a language code for the statements, as the settings form says it."""
+    try:
+        DeliberationSettings._meta.get_field("statement_language").run_validators(language)
+    except ValidationError as error:
+        return error.messages
+    return []
 
 
 def _refuse_second_import(project: Project) -> None:

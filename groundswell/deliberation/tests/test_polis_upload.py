@@ -265,3 +265,10 @@ def test_participants_cannot_import(client, project, practitioner):
     client.force_login(practitioner)
     assert _upload(client, project, _london()).status_code == 403
     assert not PolisImport.objects.exists()
+
+
+def test_the_service_checks_the_language_as_the_form_does(project, host_admin):
+    with pytest.raises(ValidationError) as error:
+        polis_import_start(project=project, by=host_admin, files=dict(_london()), language="x!")
+    assert "Give a language code" in error.value.message_dict["language"][0]
+    assert not PolisImport.objects.exists()
