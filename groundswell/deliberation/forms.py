@@ -5,7 +5,7 @@ from django.template.defaultfilters import filesizeformat
 
 from groundswell.contributions.forms import attribution_field
 from groundswell.deliberation.models import DeliberationSettings, Outcome, VoteValue
-from groundswell.deliberation.polis import PolisImportError, polis_upload_files
+from groundswell.deliberation.polis import LICENCE_MAX, PolisImportError, polis_upload_files
 from groundswell.deliberation.services import UNREADABLE, readable
 
 
@@ -134,6 +134,15 @@ class PolisImportForm(forms.Form):
         help_text=DeliberationSettings._meta.get_field("statement_language").help_text
         + " Leave it empty for English.",
         validators=DeliberationSettings._meta.get_field("statement_language").validators,
+    )
+
+    licence = forms.CharField(
+        required=False,
+        max_length=LICENCE_MAX,
+        label="Licence and credit",
+        help_text="If the conversation's publisher shares it on terms, as they ask to be credited: "
+        "for example “Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/) "
+        "with attribution to …”. Shown with the statements and results, and kept in downloads.",
     )
 
     def clean_files(self) -> dict[str, bytes]:

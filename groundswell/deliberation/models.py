@@ -254,6 +254,7 @@ class PolisImport(models.Model):
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     language = models.CharField(max_length=35, blank=True)
+    licence = models.CharField(max_length=300, blank=True)
     folder = models.CharField(max_length=500, blank=True)
     message = models.TextField(blank=True)
 

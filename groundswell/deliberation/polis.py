@@ -49,6 +49,8 @@ ATTRIBUTION_FILE = "ATTRIBUTION.txt"
 CREDIT_START = "Statements and votes imported from "
 
 IMPORTED_PSEUDONYM = "Pol.is participant"
+# The longest licence and credit kept with an imported conversation.
+LICENCE_MAX = 300
 VOTE_BATCH = 5000  # votes saved per INSERT during an import, and between two progress lines
 
 Progress = Callable[[str], None]
@@ -276,7 +278,7 @@ def polis_upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
 
 
 def polis_import_start(
-    *, project: Project, by, files: dict[str, bytes], language: str = ""
+    *, project: Project, by, files: dict[str, bytes], language: str = "", licence: str = ""
 ) -> PolisImport:
     """A host's upload (see polis_upload_files), kept until the background task imports it."""
     if not can(user=by, action=Action.EDIT, project=project):
@@ -309,7 +311,11 @@ def polis_import_start(
             for name, content in files.items():
                 (folder / name).write_bytes(content)
             upload = PolisImport.objects.create(
-                project=project, started_by=by, language=language, folder=str(folder)
+                project=project,
+                started_by=by,
+                language=language,
+                licence=licence[:LICENCE_MAX],
+                folder=str(folder),
             )
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
@@ -329,7 +335,12 @@ def polis_import_run(*, import_id: int) -> None:
     upload = PolisImport.objects.select_related("project").get(pk=import_id)
     folder = Path(upload.folder)
     try:
-        summary = polis_import(project=upload.project, directory=folder, language=upload.language)
+        summary = polis_import(
+            project=upload.project,
+            directory=folder,
+            language=upload.language,
+            licence=upload.licence,
+        )
     except PolisImportError as error:
         status = ImportStatus.FAILED
         # The folder is the server's business: name the files only.
@@ -433,7 +444,7 @@ def _credit(folder: Path, *, licence: str = "") -> str:
     credit = (
         f"{CREDIT_START}{source}. Data gathered using the Polis software (compdemocracy.org/polis)."
     )
-    licence = " ".join(licence.replace("\x00", "").split())[:300]
+    licence = " ".join(licence.replace("\x00", "").split())[:LICENCE_MAX]
     return f"{credit} {licence}" if licence else credit
 
 

@@ -23,6 +23,7 @@ class Migration(migrations.Migration):
                 ('finished_at', models.DateTimeField(blank=True, null=True)),
                 ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Importing'), ('done', 'Imported'), ('failed', 'Not imported')], default='queued', max_length=10)),
                 ('language', models.CharField(blank=True, max_length=35)),
+                ('licence', models.CharField(blank=True, max_length=300)),
                 ('folder', models.CharField(blank=True, max_length=500)),
                 ('message', models.TextField(blank=True)),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='polis_imports', to='projects.project')),

@@ -503,3 +503,14 @@ def test_a_bad_language_code_imports_nothing(folder, db):
 
     assert not Statement.objects.filter(project=project).exists()
     assert not Vote.objects.filter(project=project).exists()
+
+
+def test_the_command_line_import_keeps_the_licence_it_is_given(folder, client, db):
+    project = factories.ProjectFactory()
+    licence = "Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)."
+    call_command(
+        "import_polis", str(folder), project=project.slug, licence=licence, stdout=io.StringIO()
+    )
+    page = client.get(f"/projects/{project.slug}/statements/").content.decode()
+    assert "Licensed under CC BY 4.0" in page
+    assert '<a href="https://creativecommons.org/licenses/by/4.0/"' in page

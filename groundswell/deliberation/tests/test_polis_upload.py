@@ -136,7 +136,11 @@ def test_the_import_runs_after_commit_and_deletes_the_files(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         upload = polis_import_start(
-            project=project, by=host_admin, files=dict(_london()), language="en-GB"
+            project=project,
+            by=host_admin,
+            files=dict(_london()),
+            language="en-GB",
+            licence="Shared under CC BY 4.0 with credit to The Computational Democracy Project.",
         )
         assert Path(upload.folder).is_dir()
         assert not Statement.objects.filter(project=project).exists()
@@ -148,6 +152,9 @@ def test_the_import_runs_after_commit_and_deletes_the_files(
     assert upload.folder == "" and upload.finished_at is not None
     assert not any(Path(polis.settings.POLIS_UPLOAD_DIR).iterdir())
     assert project.deliberation_settings.statement_language == "en-GB"
+    assert project.deliberation_settings.imported_from.endswith(
+        "Shared under CC BY 4.0 with credit to The Computational Democracy Project."
+    )
     # Imported participants are anonymous voters, not members of the project.
     assert not Participant.objects.filter(project=project).exclude(user=host_admin).exists()
 

@@ -17,8 +17,15 @@ class Command(BaseCommand):
             help="language code of the statements if not English, such as zh-TW (Pol.is "
             "exports do not say); screen readers use it to read them aloud",
         )
+        parser.add_argument(
+            "--licence",
+            default="",
+            help="the terms the data is shared on and the credit its publisher asks for, such as "
+            "'Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/) with "
+            "attribution to ...': shown with the statements and results, and kept in exports",
+        )
 
-    def handle(self, *args, directory, project, lang, **options):
+    def handle(self, *args, directory, project, lang, licence, **options):
         target = Project.objects.filter(slug=project).first()
         if target is None:
             raise CommandError(f"No project with the slug {project!r}.")
@@ -27,6 +34,7 @@ class Command(BaseCommand):
                 project=target,
                 directory=directory,
                 language=lang,
+                licence=licence,
                 progress=progress_to(self.stdout),
             )
         except PolisImportError as error:
