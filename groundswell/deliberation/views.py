@@ -126,15 +126,18 @@ def _statement_not_open(request, project) -> HttpResponse:
     messages.error(request, selectors.STATEMENT_NOT_OPEN)
     if _is_htmx(request):
         return render(request, "deliberation/_vote_card.html", _vote_context(request, project))
+    if request.POST.get("next") == "statements":
+        # Back to the list the vote came from (the same for any statement not open).
+        return redirect(_statements_url(slug=project.slug, page=request.POST.get("page")))
     return render(request, "deliberation/vote.html", _vote_context(request, project), status=404)
 
 
-def _statements_url(*, slug: str, page: str | None, pk: int) -> str:
+def _statements_url(*, slug: str, page: str | None, pk: int | None = None) -> str:
     """Back to the page of the statement list the vote came from, at the statement's row."""
     url = reverse("deliberation:statements", kwargs={"slug": slug})
     if page and page.isdigit() and len(page) < 10 and int(page) > 1:
         url += f"?page={int(page)}"
-    return f"{url}#statement-{pk}"
+    return f"{url}#statement-{pk}" if pk else url
 
 
 @login_required

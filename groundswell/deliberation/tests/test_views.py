@@ -979,3 +979,20 @@ def test_the_vote_page_asks_a_member_without_a_perspective_to_declare_one(
     assert "Your votes count there from when you say which perspective you bring" in page
     client.force_login(factories.UserFactory(role="carer"))
     assert "which perspective you bring" not in client.get(url).content.decode()
+
+
+def test_a_vote_from_the_statements_page_on_one_closed_meanwhile_goes_back_to_that_page(
+    client, project, seeded, practitioner
+):
+    from groundswell.deliberation.models import Statement
+
+    client.force_login(practitioner)
+    Statement.objects.filter(pk=seeded[0].pk).update(status="hidden")
+    url = f"/projects/{project.slug}/vote/{seeded[0].pk}/"
+    for missing in [seeded[0].pk, seeded[-1].pk + 1000]:  # the same answer for both
+        data = {"value": "1", "next": "statements", "page": "2"}
+        response = client.post(f"/projects/{project.slug}/vote/{missing}/", data, follow=True)
+        assert response.redirect_chain == [(f"/projects/{project.slug}/statements/?page=2", 302)]
+        assert html.escape(STATEMENT_NOT_OPEN) in response.content.decode()
+    assert not Vote.objects.exists()
+    assert client.post(url, {"value": "1"}).status_code == 404  # from the vote page, as before
