@@ -46,7 +46,7 @@ class BodyNotJson(ValueError):
 
 
 # A \u escape of a UTF-16 surrogate (D800-DFFF): only a pair of them makes a character.
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class JsonBodyParser(Parser):
@@ -57,12 +57,20 @@ class JsonBodyParser(Parser):
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             raise BodyNotJson("Send the body as JSON, with Content-Type: application/json.")
         try:
-            data = json.loads(request.body)
+            # Decoded as UTF-8 first, strictly: json.loads(bytes) would guess UTF-16 or 32 and
+            # let encoded halves of surrogate pairs through.
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BodyNotJson(
+                f"The body is not UTF-8 text (bad byte at position {error.start})."
+            ) from error
+        try:
+            data = json.loads(text)
         except ValueError as error:
             raise BodyNotJson(f"The body is not valid JSON: {error}.") from error
         except RecursionError as error:
             raise BodyNotJson("The body is not valid JSON: it is nested too deeply.") from error
-        if _SURROGATE_ESCAPE.search(request.body) and not _encodable(data):
+        if _SURROGATE_ESCAPE.search(text) and not _encodable(data):
             # JSON lets "\ud800" stand alone; no text can hold it (the database cannot save
             # it, and hashing or printing it fails): refused here rather than as a 500 later.
             raise BodyNotJson(

@@ -8,7 +8,6 @@ import logging
 import shutil
 import uuid
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,6 +38,7 @@ from groundswell.deliberation.models import (
 from groundswell.deliberation.services import analysis_request
 from groundswell.projects.models import Project
 from groundswell.projects.permissions import Action, can
+from groundswell.projects.services import project_row_lock
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def polis_import(
         # Two imports into one project at once: the second waits for the first (the project's
         # row is locked; SQLite writes one transaction at a time) and is then refused by the
         # same check, instead of crashing on the statements' unique Pol.is ids.
-        Project.objects.select_for_update().only("pk").get(pk=project.pk)
+        project_row_lock(project=project)
         _refuse_second_import(project)
         DeliberationSettings.objects.update_or_create(
             project=project,
@@ -215,8 +215,6 @@ def polis_import(
 
 # What an upload may hold: the export's files, and the credit that comes with them.
 UPLOAD_FILES = {n.lower(): n for n in (*POLIS_FILES, "summary.csv", ATTRIBUTION_FILE)}
-# What the files of one upload may come to once unpacked: a zip of 10 MB can hold gigabytes.
-UPLOAD_UNPACKED_MAX = 200 * 1024 * 1024
 # An import still waiting or running after this long died with its worker: nothing of it was
 # kept (it writes in one transaction), and it must not stop the host from trying again.
 IMPORT_GIVEN_UP = timedelta(hours=1)
@@ -228,26 +226,7 @@ def polis_upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
     left out. Raises PolisImportError saying what is wrong."""
     if len(uploads) == 1 and uploads[0][0].lower().endswith(".zip"):
         name, content = uploads[0]
-        unreadable = PolisImportError(f"{name} is not a zip file that can be opened.")
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(content))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
-            raise unreadable from None
-        # Only the names of the export's own files are used, never a member's path.
-        wanted = [
-            i
-            for i in archive.infolist()
-            if not i.is_dir() and Path(i.filename).name.lower() in UPLOAD_FILES
-        ]
-        if sum(i.file_size for i in wanted) > UPLOAD_UNPACKED_MAX:
-            raise PolisImportError(
-                f"{name} unpacks to more than {filesizeformat(UPLOAD_UNPACKED_MAX)}."
-            )
-        try:
-            files = [(Path(i.filename).name, archive.read(i)) for i in wanted]
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error):
-            # Damaged, compressed in a way Python cannot read, or encrypted.
-            raise unreadable from None
+        files = _unzipped(name, content)
         if not files:
             raise PolisImportError(
                 f"{name} holds none of the files of a Pol.is export ({', '.join(POLIS_FILES)})."
@@ -277,6 +256,29 @@ def polis_upload_files(uploads: list[tuple[str, bytes]]) -> dict[str, bytes]:
     return chosen
 
 
+def _unzipped(name: str, content: bytes) -> list[tuple[str, bytes]]:
+    """The export's files in a zip, by name alone (never a member's path, which could point
+    anywhere). What they unpack to is held to the upload limit too: the worker reads it all."""
+    limit = settings.GROUNDSWELL_MAX_UPLOAD_BYTES
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        wanted = [
+            i
+            for i in archive.infolist()
+            if not i.filename.endswith("/") and Path(i.filename).name.lower() in UPLOAD_FILES
+        ]
+        if sum(i.file_size for i in wanted) > limit:
+            raise PolisImportError(f"{name} unpacks to more than {filesizeformat(limit)}.")
+        # A member cannot unpack to more than it declares: zipfile checks as it reads.
+        return [(Path(i.filename).name, archive.read(i)) for i in wanted]
+    except PolisImportError:
+        raise
+    except Exception:
+        # Damaged or crafted in any of the many ways zipfile, zlib and struct can refuse
+        # (truncated, bad offsets or names, a newer format, encrypted, a bad checksum).
+        raise PolisImportError(f"{name} is not a zip file that can be opened.") from None
+
+
 def polis_import_start(
     *, project: Project, by, files: dict[str, bytes], language: str = "", licence: str = ""
 ) -> PolisImport:
@@ -285,31 +287,22 @@ def polis_import_start(
         raise PermissionDenied("Only the project's hosts can import a Pol.is conversation.")
     if language and (problems := _language_problems(language)):
         raise ValidationError({"language": problems})
-    with transaction.atomic():
-        Project.objects.select_for_update().only("pk").get(pk=project.pk)
-        try:
-            _refuse_second_import(project)
-        except PolisImportError as error:
-            raise ValidationError(str(error)) from None
-        under_way = PolisImport.objects.filter(
-            project=project, status__in=(ImportStatus.QUEUED, ImportStatus.RUNNING)
-        )
-        given_up = under_way.filter(created_at__lt=timezone.now() - IMPORT_GIVEN_UP)
-        for stale in given_up.values_list("folder", flat=True):
-            transaction.on_commit(lambda stale=stale: shutil.rmtree(stale, ignore_errors=True))
-        given_up.update(
-            status=ImportStatus.FAILED,
-            finished_at=timezone.now(),
-            folder="",
-            message="It stopped before it finished. Try again.",
-        )
-        if under_way.exists():
-            raise ValidationError("An import into this project is already under way.")
-        folder = Path(settings.POLIS_UPLOAD_DIR) / uuid.uuid4().hex
-        try:
-            folder.mkdir(parents=True)
-            for name, content in files.items():
-                (folder / name).write_bytes(content)
+    # Written before the project's row is locked (writing takes a while), and deleted if the
+    # upload is refused.
+    folder = Path(settings.POLIS_UPLOAD_DIR) / uuid.uuid4().hex
+    try:
+        folder.mkdir(parents=True)
+        for name, content in files.items():
+            (folder / name).write_bytes(content)
+        with transaction.atomic():
+            project_row_lock(project=project)
+            try:
+                _refuse_second_import(project)
+            except PolisImportError as error:
+                raise ValidationError(str(error)) from None
+            _give_up_dead_imports(project=project)
+            if PolisImport.objects.filter(project=project, status__in=UNDER_WAY).exists():
+                raise ValidationError("An import into this project is already under way.")
             upload = PolisImport.objects.create(
                 project=project,
                 started_by=by,
@@ -317,19 +310,40 @@ def polis_import_start(
                 licence=licence[:LICENCE_MAX],
                 folder=str(folder),
             )
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     from groundswell.deliberation.tasks import import_polis_upload
 
     transaction.on_commit(lambda: import_polis_upload.enqueue(import_id=upload.pk))
     return upload
 
 
+UNDER_WAY = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+def _give_up_dead_imports(*, project: Project) -> None:
+    """Imports waiting or running for over IMPORT_GIVEN_UP died with their worker: marked
+    failed, their files deleted, so that the host can try again."""
+    cutoff = timezone.now() - IMPORT_GIVEN_UP
+    dead = PolisImport.objects.filter(project=project).filter(
+        Q(status=ImportStatus.QUEUED, created_at__lt=cutoff)
+        | Q(status=ImportStatus.RUNNING, started_at__lt=cutoff)
+    )
+    for stale in dead.values_list("folder", flat=True):
+        transaction.on_commit(lambda stale=stale: shutil.rmtree(stale, ignore_errors=True))
+    dead.update(
+        status=ImportStatus.FAILED,
+        finished_at=timezone.now(),
+        folder="",
+        message="It stopped before it finished. Try again.",
+    )
+
+
 def polis_import_run(*, import_id: int) -> None:
     """The background half of an upload: import it, say how it went, delete the files."""
     if not PolisImport.objects.filter(pk=import_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING
+        status=ImportStatus.RUNNING, started_at=timezone.now()
     ):
         return  # already run, or given up
     upload = PolisImport.objects.select_related("project").get(pk=import_id)

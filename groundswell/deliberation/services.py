@@ -28,7 +28,7 @@ from groundswell.deliberation.models import (
 )
 from groundswell.projects.models import Project
 from groundswell.projects.permissions import Action, ProjectRole, can, project_role
-from groundswell.projects.services import participant_join
+from groundswell.projects.services import participant_join, project_row_lock
 
 # Votes arriving within this window share one recompute.
 ANALYSIS_DEBOUNCE = timedelta(seconds=5)
@@ -126,11 +126,9 @@ def _wait_for_other_additions(*, project: Project) -> None:
 
     The check for a repeat and the save are then one step: two submits of the same text at once
     (a double click sent on two connections, two members) no longer both find no repeat and both
-    save. PostgreSQL queues them on the project's row, locked without blocking the votes and
-    rows that merely refer to it (NO KEY UPDATE); SQLite's transactions take its one write lock
-    as they begin (IMMEDIATE), which queues them already.
+    save. Votes and other rows that merely refer to the project are not held up (no_key).
     """
-    list(Project.objects.select_for_update(no_key=True).filter(pk=project.pk).values_list("pk"))
+    project_row_lock(project=project, no_key=True)
 
 
 # A host pastes a list of statements in one go; a bigger list is better split.

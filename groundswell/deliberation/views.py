@@ -385,10 +385,16 @@ def settings_edit(request, slug: str):
 
 @never_cache
 @login_required
+@rate_limit("post")
 def polis_import(request, slug: str):
     """Hosts upload a Pol.is export; a background task imports it while this page, asking
     again every few seconds (htmx; a link without JavaScript), says how it goes."""
     project = project_get_for_user(slug=slug, user=request.user, action=Action.EDIT)
+    latest = selectors.polis_import_latest(project=project)
+    if _is_htmx(request) and latest and request.GET.get("seen") == latest.status:
+        # Nothing new: htmx swaps nothing in, so the status is not read out again and the
+        # focus stays where it is.
+        return HttpResponse(status=204)
     form = PolisImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -407,7 +413,7 @@ def polis_import(request, slug: str):
         {
             **project_page_context(request, project),
             "form": form,
-            "latest": selectors.polis_import_latest(project=project),
+            "latest": latest,
             "imported_from": services.deliberation_settings(project=project).imported_from,
         },
         status=400 if form.errors else 200,

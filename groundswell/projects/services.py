@@ -130,6 +130,16 @@ def _set_targets(*, project: Project, targets: dict[str, int]) -> None:
     )
 
 
+def project_row_lock(*, project: Project, no_key: bool = False) -> None:
+    """Within a transaction: wait for, then hold, the project's row, so that writes that must
+    not interleave (two imports; adding the same statement twice) take turns. `no_key` (FOR NO
+    KEY UPDATE on PostgreSQL) leaves rows that merely refer to the project, votes say, free to
+    be written meanwhile. SQLite's transactions take its one write lock as they begin
+    (IMMEDIATE), which queues them already."""
+    rows = Project.objects.select_for_update(no_key=no_key).filter(pk=project.pk)
+    list(rows.values_list("pk"))
+
+
 def participant_join(*, project: Project, user) -> Participant:
     participant, joined = Participant.objects.get_or_create(
         project=project, user=user, defaults={"joined_on": timezone.localdate()}

@@ -478,6 +478,11 @@ def test_an_htmx_vote_that_cannot_be_sent_says_so_and_can_be_sent_again(
     expect(page.get_by_role("alert")).to_have_text(re.compile("Your vote was not sent"))
     expect(agree).to_be_focused()
     assert_accessible(page, "vote page after a vote that could not be sent")
+    # A second failure is a new alert, announced again, not the same one left in place.
+    page.locator("#vote-connection").evaluate("alert => alert.dataset.seen = 'yes'")
+    agree.click()
+    expect(page.locator("#vote-connection")).to_have_count(1)
+    expect(page.locator("#vote-connection[data-seen]")).to_have_count(0)
 
     context.set_offline(False)
     agree.click()

@@ -184,3 +184,27 @@ def test_head_answers_wherever_get_does_without_a_body(client, project, practiti
     url = f"/api/v1/projects/{project.slug}/statements/1/vote"
     refused = client.head(url)
     assert refused.status_code == 405 and refused["Allow"] == client.get(url)["Allow"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        # Half a surrogate pair encoded as bytes, under content types the UTF-8 check skips.
+        (b'{"text": "Pay travel \xed\xa0\x80 time between visits"}', "application/octet-stream"),
+        (b'{"text": "Pay travel \xed\xa0\x80 time between visits"}', "application/vnd.api+json"),
+        # UTF-16, whose NULs are valid UTF-8: json.loads(bytes) guessed the encoding.
+        ('{"text": "Pay travel \\ud800 time"}'.encode("utf-16-le"), "application/json"),
+    ],
+)
+def test_a_body_that_is_not_utf8_json_is_refused_not_a_500(
+    client, project, practitioner, body, content_type
+):
+    from groundswell.deliberation.models import Statement
+
+    client.force_login(practitioner)
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/statements", body, content_type=content_type
+    )
+    assert response.status_code == 400
+    _assert_json(response)
+    assert not Statement.objects.exists()

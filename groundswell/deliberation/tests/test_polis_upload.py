@@ -45,6 +45,25 @@ def _damaged() -> bytes:
     return bytes(archive)
 
 
+def _crafted(how: str) -> bytes:
+    """Zips that zipfile refuses in other ways than a bad checksum: a format version it does not
+    know, a directory said to start past the end of the file, a member with no name."""
+    if how == "nameless":
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(zipfile.ZipInfo(""), b"x")
+        return buffer.getvalue()
+    archive = bytearray(_zip({"comments.csv": b"id,comment-body\n1,A\n", "votes.csv": b""}))
+    end = archive.rindex(b"PK\x05\x06")
+    if how == "version":  # "version needed to extract" of the first central directory entry
+        central = archive.index(b"PK\x01\x02")
+        archive[central + 6 : central + 8] = (200).to_bytes(2, "little")
+    else:  # the central directory's offset, in the end record
+        offset = int.from_bytes(archive[end + 16 : end + 20], "little") + 1000
+        archive[end + 16 : end + 20] = offset.to_bytes(4, "little")
+    return bytes(archive)
+
+
 def _url(project) -> str:
     return f"/projects/{project.slug}/import/polis/"
 
@@ -98,6 +117,9 @@ def test_our_own_export_comes_back_in(project, host_admin):
         ([("export.zip", b"not a zip")], "not a zip file that can be opened"),
         ([("export.zip", _zip({"notes.txt": b"x"}))], "holds none of the files"),
         ([("export.zip", _damaged())], "not a zip file that can be opened"),
+        ([("export.zip", _crafted("version"))], "not a zip file that can be opened"),
+        ([("export.zip", _crafted("offset"))], "not a zip file that can be opened"),
+        ([("export.zip", _crafted("nameless"))], "holds none of the files"),
         ([("export.zip", _zip({"a.csv": b"x"})), ("votes.csv", b"")], "one zip file on its own"),
         ([("comments.csv", b"x"), ("notes.docx", b"x")], "notes.docx: not a file of a Pol.is"),
         ([("comments.csv", b"x"), ("COMMENTS.csv", b"y")], "two files called comments.csv"),
@@ -111,8 +133,8 @@ def test_an_upload_that_is_not_an_export_is_refused_saying_why(uploads, problem)
     assert problem in str(error.value)
 
 
-def test_a_zip_that_unpacks_too_large_is_refused(monkeypatch):
-    monkeypatch.setattr(polis, "UPLOAD_UNPACKED_MAX", 1000)
+def test_a_zip_that_unpacks_too_large_is_refused(settings):
+    settings.GROUNDSWELL_MAX_UPLOAD_BYTES = 1000  # the upload limit holds for what it unpacks to
     archive = _zip({"comments.csv": b"a" * 2000, "votes.csv": b""})
     assert len(archive) < 1000  # small packed: the limit is on what it unpacks to
     with pytest.raises(PolisImportError, match="unpacks to more than"):
@@ -279,3 +301,42 @@ def test_the_service_checks_the_language_as_the_form_does(project, host_admin):
         polis_import_start(project=project, by=host_admin, files=dict(_london()), language="x!")
     assert "Give a language code" in error.value.message_dict["language"][0]
     assert not PolisImport.objects.exists()
+
+
+def test_the_page_answers_204_while_nothing_has_changed(client, project, host_admin):
+    """htmx swaps nothing in on a 204: the status is not read out again every 2 seconds, and
+    the focus stays where it is."""
+    upload = PolisImport.objects.create(project=project, started_by=host_admin)
+    client.force_login(host_admin)
+    url = _url(project)
+    assert client.get(url, {"seen": "queued"}, HTTP_HX_REQUEST="true").status_code == 204
+    PolisImport.objects.filter(pk=upload.pk).update(status=ImportStatus.RUNNING)
+    changed = client.get(url, {"seen": "queued"}, HTTP_HX_REQUEST="true")
+    assert changed.status_code == 200 and "Importing</strong>" in changed.content.decode()
+    assert 'hx-get="' + url + '?seen=running"' in changed.content.decode()
+
+
+def test_an_upload_refused_while_another_is_under_way_says_so(client, project, host_admin):
+    PolisImport.objects.create(project=project, started_by=host_admin)
+    client.force_login(host_admin)
+    response = _upload(client, project, _london())
+    assert response.status_code == 400
+    assert "An import into this project is already under way." in response.content.decode()
+    assert PolisImport.objects.count() == 1
+
+
+def test_a_running_import_is_given_up_an_hour_after_it_started_not_after_it_was_queued(
+    project, host_admin
+):
+    queued_long_ago = timezone.now() - timedelta(hours=3)
+    running = PolisImport.objects.create(
+        project=project,
+        started_by=host_admin,
+        created_at=queued_long_ago,
+        started_at=timezone.now() - timedelta(minutes=2),
+        status=ImportStatus.RUNNING,
+    )
+    with pytest.raises(ValidationError, match="already under way"):
+        polis_import_start(project=project, by=host_admin, files=dict(_london()))
+    running.refresh_from_db()
+    assert running.status == ImportStatus.RUNNING

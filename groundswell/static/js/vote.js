@@ -1,7 +1,7 @@
 // A vote htmx could not send (offline, or the connection dropped): say so where the voter is,
 // instead of a button that seems to do nothing. The focus stays on the button, to press again.
-// The alert is added when needed (an alert is announced as it appears) and removed once a vote
-// goes through.
+// The alert is added at each failure (an alert is announced as it appears) and removed once a
+// vote goes through.
 (function () {
   "use strict";
   var FAILED =
@@ -10,8 +10,12 @@
 
   function failed() {
     var card = document.getElementById("vote-card");
-    if (!card || document.getElementById("vote-connection")) {
+    var shown = document.getElementById("vote-connection");
+    if (!card) {
       return;
+    }
+    if (shown) {
+      shown.remove(); // a new alert, so that a second failure is announced too
     }
     var alert = document.createElement("p");
     alert.id = "vote-connection";
