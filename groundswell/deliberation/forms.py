@@ -124,7 +124,7 @@ class PolisImportForm(forms.Form):
         label="The conversation's export files",
         help_text="From the conversation's Pol.is report or export page: comments.csv with "
         "votes.csv or participants-votes.csv (summary.csv too, for the credit), chosen "
-        "together, or one zip file holding them. Up to 10 MB in all.",
+        "together, or one zip file holding them.",
         error_messages={"required": "Choose the files of a Pol.is export, or a zip holding them."},
     )
     language = forms.CharField(
@@ -135,7 +135,6 @@ class PolisImportForm(forms.Form):
         + " Leave it empty for English.",
         validators=DeliberationSettings._meta.get_field("statement_language").validators,
     )
-
     licence = forms.CharField(
         required=False,
         max_length=LICENCE_MAX,
@@ -144,6 +143,11 @@ class PolisImportForm(forms.Form):
         "for example “Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/) "
         "with attribution to …”. Shown with the statements and results, and kept in downloads.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = filesizeformat(settings.GROUNDSWELL_MAX_UPLOAD_BYTES)
+        self.fields["files"].help_text += f" Up to {limit} in all, unzipped."
 
     def clean_files(self) -> dict[str, bytes]:
         uploads = self.cleaned_data["files"]
