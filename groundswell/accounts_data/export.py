@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from groundswell.accounts_data.collect import protected_items_of
 from groundswell.contributions.models import Comment, Contribution
-from groundswell.deliberation.models import Comparison, Idea, Statement, Vote
+from groundswell.deliberation.models import Comparison, Idea, PolisImport, Statement, Vote
 from groundswell.deliberation.services import voter_key
 from groundswell.moderation.models import Flag
 from groundswell.moderation.selectors import decisions_about_me
@@ -142,6 +142,17 @@ def member_data(*, user: User) -> dict[str, Any]:
                 "revoked": r.revoked,
             }
             for r in VerifiedRole.objects.filter(member=user).select_related("organisation")
+        ],
+        "polis_imports": [
+            {
+                "project": i.project.slug,
+                "uploaded_at": _when(i.created_at),
+                "status": i.status,
+                "outcome": i.message,
+            }
+            for i in PolisImport.objects.filter(started_by=user)
+            .select_related("project")
+            .order_by("pk")
         ],
         "hosted_projects": [
             {"project": p.slug, "question": p.question}

@@ -27,6 +27,11 @@ def _request_export(client, django_capture_on_commit_callbacks) -> DataExport:
 def test_the_export_holds_everything_about_the_member(
     client, member, lived, django_capture_on_commit_callbacks
 ):
+    from groundswell.deliberation.models import PolisImport
+
+    # The uploads a member started are theirs too (another member's are not).
+    PolisImport.objects.create(project=lived["named"].project, started_by=member, status="failed")
+    PolisImport.objects.create(project=lived["named"].project, started_by=factories.UserFactory())
     client.force_login(member)
     export = _request_export(client, django_capture_on_commit_callbacks)
     assert export.status == ExportStatus.READY
@@ -42,6 +47,9 @@ def test_the_export_holds_everything_about_the_member(
     assert [e["email"] for e in data["email_addresses"]] == [IDENTITY["e-mail"]]
     assert [m["organisation"] for m in data["memberships"]] == ["Northfield Care Trust"]
     assert [p["project"] for p in data["participations"]] == [lived["named"].project.slug]
+    assert [(i["project"], i["status"]) for i in data["polis_imports"]] == [
+        (lived["named"].project.slug, "failed")
+    ]
     assert {c["title"] for c in data["contributions"]} == {"Named story", "Pseudo story"}
     assert [c["body"] for c in data["comments"]] == ["Named comment here"]
     assert [c["title"] for c in data["protected"]["contributions"]] == ["Protected story"]
