@@ -237,6 +237,9 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Not imported"
 
 
+IMPORT_UNDER_WAY = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
 class PolisImport(models.Model):
     """A host's upload of a Pol.is export, imported into the project by a background task.
 
@@ -267,4 +270,4 @@ class PolisImport(models.Model):
 
     @property
     def is_under_way(self) -> bool:
-        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+        return self.status in IMPORT_UNDER_WAY

@@ -25,6 +25,7 @@ from django.utils import timezone
 from groundswell.analysis import PolisFormatError, read_polis_export
 from groundswell.contributions.models import Attribution
 from groundswell.deliberation.models import (
+    IMPORT_UNDER_WAY,
     IMPORTED_STATEMENT_MAX_LENGTH,
     IMPORTED_VOTER,
     DeliberationSettings,
@@ -301,7 +302,7 @@ def polis_import_start(
             except PolisImportError as error:
                 raise ValidationError(str(error)) from None
             _give_up_dead_imports(project=project)
-            if PolisImport.objects.filter(project=project, status__in=UNDER_WAY).exists():
+            if PolisImport.objects.filter(project=project, status__in=IMPORT_UNDER_WAY).exists():
                 raise ValidationError("An import into this project is already under way.")
             upload = PolisImport.objects.create(
                 project=project,
@@ -317,9 +318,6 @@ def polis_import_start(
 
     transaction.on_commit(lambda: import_polis_upload.enqueue(import_id=upload.pk))
     return upload
-
-
-UNDER_WAY = (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
 
 def _give_up_dead_imports(*, project: Project) -> None:
