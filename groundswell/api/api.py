@@ -31,9 +31,11 @@ from groundswell.api.schemas import (
     StatementOut,
     VoteIn,
     VoteOut,
+    VotesIn,
+    VotesOut,
 )
 from groundswell.contributions import selectors as contribution_selectors
-from groundswell.core.ratelimit import RateLimited, rate_limit
+from groundswell.core.ratelimit import RateLimited, rate_limit, rate_limit_consume
 from groundswell.deliberation import selectors as deliberation_selectors
 from groundswell.deliberation import services as deliberation_services
 from groundswell.deliberation.forms import ComparisonForm, IdeaForm, StatementForm
@@ -180,7 +182,10 @@ def rate_limited(request, exc):
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
     detail = exc.message_dict if hasattr(exc, "error_dict") else " ".join(exc.messages)
-    return api.create_response(request, {"detail": detail}, status=400)
+    body = {"detail": detail}
+    if isinstance(exc, deliberation_services.StatementsNotOpen):
+        body["statements_not_open"] = exc.statement_ids  # for a client to drop from its queue
+    return api.create_response(request, body, status=400)
 
 
 def _project(project) -> dict:
@@ -294,7 +299,32 @@ def cast_vote(request, slug: str, pk: int, vote: VoteIn):
     saved = deliberation_services.vote_cast(
         statement=statement, user=request.user, value=vote.value
     )
-    return {"statement": statement.pk, "value": saved.value, "updated_at": saved.updated_at}
+    return _vote(saved)
+
+
+@api.post(
+    "/projects/{slug}/votes",
+    auth=signed_in,
+    response={200: VotesOut, **errors(400, 401, 403, 404, 413, 422, 429)},
+)
+def cast_votes(request, slug: str, batch: VotesIn):
+    """Record or change up to 100 of the member's votes in one request, as a client sends the
+    votes it queued while offline (a kiosk at a drop-in session, a phone out of signal). The
+    same rules as one vote at a time, and each vote counts against the same rate limit. All or
+    none: if any statement is not open for votes, nothing is saved, and the 400 answer lists
+    those statements in `statements_not_open`. A statement sent twice keeps the later vote."""
+    rate_limit_consume(scope="vote", member_id=request.user.pk, amount=len(batch.votes))
+    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    saved = deliberation_services.votes_cast(
+        project=project,
+        user=request.user,
+        values={vote.statement: vote.value for vote in batch.votes},
+    )
+    return {"votes": [_vote(vote) for vote in saved]}
+
+
+def _vote(vote) -> dict:
+    return {"statement": vote.statement_id, "value": vote.value, "updated_at": vote.updated_at}
 
 
 def _cleaned(form) -> dict:

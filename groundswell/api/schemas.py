@@ -5,7 +5,9 @@ from ninja import Schema
 from pydantic import BeforeValidator, Field
 
 from groundswell.contributions.models import Attribution
+from groundswell.deliberation.forms import MAX_ID
 from groundswell.deliberation.models import Outcome
+from groundswell.deliberation.services import VOTES_AT_ONCE
 
 
 class PhaseOut(Schema):
@@ -63,6 +65,18 @@ class VoteOut(Schema):
     statement: int
     value: int
     updated_at: datetime
+
+
+class VoteItemIn(VoteIn):
+    statement: int = Field(ge=1, le=MAX_ID)
+
+
+class VotesIn(Schema):
+    votes: list[VoteItemIn] = Field(min_length=1, max_length=VOTES_AT_ONCE)
+
+
+class VotesOut(Schema):
+    votes: list[VoteOut]  # in statement order
 
 
 class StatementIn(Schema):

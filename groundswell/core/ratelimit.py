@@ -70,14 +70,14 @@ def _key(scope: str, member_id: int, window_start: int) -> str:
     return f"{_PREFIX}{scope}:{member}:{window_start}"
 
 
-def _count_one(key: str, timeout: int) -> int:
+def _count(key: str, timeout: int, amount: int) -> int:
     try:
-        count = cache.incr(key)
+        count = cache.incr(key, amount)
     except ValueError:  # no counter yet in this window
-        if cache.add(key, 1, timeout=timeout):
-            return 1
+        if cache.add(key, amount, timeout=timeout):
+            return amount
         # Another process created it between our two calls.
-        count = cache.incr(key)
+        count = cache.incr(key, amount)
     if timeout > cache.default_timeout:
         # The database cache's incr rewrites the entry with the default timeout, which would
         # let a long window's counter expire before the window ends.
@@ -85,15 +85,16 @@ def _count_one(key: str, timeout: int) -> int:
     return count
 
 
-def rate_limit_consume(*, scope: str, member_id: int) -> None:
-    """Count one action of `member_id` in `scope`; raise `RateLimited` once over the limit."""
+def rate_limit_consume(*, scope: str, member_id: int, amount: int = 1) -> None:
+    """Count `amount` actions of `member_id` in `scope` (a batch of votes counts each vote);
+    raise `RateLimited` once over the limit."""
     limit = _limit(scope)
     if limit is None:
         return
     now = _now()
     window_start = int(now // limit.window) * limit.window
     # The key names its window, so the timeout only needs to outlive it.
-    count = _count_one(_key(scope, member_id, window_start), limit.window + 1)
+    count = _count(_key(scope, member_id, window_start), limit.window + 1, amount)
     if count > limit.count:
         retry_after = max(1, math.ceil(window_start + limit.window - now))
         raise RateLimited(scope=scope, retry_after=retry_after)

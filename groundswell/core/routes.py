@@ -55,6 +55,7 @@ ROUTES: dict[str, Rule] = {
     "api:list_statements": Rule.PUBLIC,
     "api:get_results": Rule.PUBLIC,
     "api:cast_vote": Rule.MEMBER,
+    "api:cast_votes": Rule.MEMBER,
     # The lists' own URLs: reading them is public, while adding to them (POST) needs a signed-in
     # member (401 without; groundswell/api/tests/test_ideas_and_statements.py checks it).
     "api:add_statement": Rule.PUBLIC,

@@ -212,41 +212,105 @@ def _wrote(item, *, author, object_kind: str) -> bool:
 
 def vote_cast(*, statement: Statement, user, value: int) -> Vote:
     """Record or change a vote. A double submit, even a concurrent one, leaves one row."""
-    project = statement.project
-    role = project_role(user=user, project=project)
-    if not can(user=user, action=Action.CONTRIBUTE, project=project, role=role):
-        raise PermissionDenied("You cannot vote in this project at the moment.")
+    role = _voter_role(project=statement.project, user=user)
     if statement.status != StatementStatus.ACCEPTED:
         raise ValidationError("That statement is not open for voting.")
-    if value not in VoteValue.values:
-        raise ValidationError({"value": "A vote is agree, disagree or pass."})
-    now = timezone.now()
-    vote = Vote(
-        statement=statement,
-        project=project,
-        voter=voter_key(user),
-        value=value,
-        perspective=user.role,
-        created_at=now,  # kept when the vote is changed: the upsert updates only the fields below
-        updated_at=now,
+    (vote,) = _votes_save(
+        project=statement.project, user=user, role=role, values={statement: value}
     )
-    if role == ProjectRole.MEMBER:
-        # Already a participant (that is what MEMBER means): the upsert alone is one statement,
-        # atomic by itself, so the common case needs no transaction around it.
-        _vote_upsert(vote)
-    else:
-        with transaction.atomic():
-            _vote_upsert(vote)
-            participant_join(project=project, user=user)
-    analysis_request(project_id=project.pk)
     return vote
 
 
-def _vote_upsert(vote: Vote) -> None:
+# The most votes one request may carry: a client's queue after a spell offline, not an import.
+VOTES_AT_ONCE = 100
+
+
+class StatementsNotOpen(ValidationError):
+    """Votes sent together on statements that are not open for votes; `statement_ids` names them."""
+
+    def __init__(self, statement_ids: list[int]) -> None:
+        self.statement_ids = statement_ids
+        super().__init__(
+            {
+                "votes": "No statement with these ids is open for voting (it may have been "
+                "taken down): " + ", ".join(map(str, statement_ids)) + ". Nothing was saved."
+            }
+        )
+
+
+def votes_cast(*, project: Project, user, values: dict[int, int]) -> list[Vote]:
+    """Record or change several of one member's votes at once (statement id -> value), as a
+    client sends the votes it queued while offline. All or none: when any statement is not open
+    for votes in this project, nothing is saved and the error names every such statement, so
+    the client can drop those and send the rest again. Each vote is kept as `vote_cast` keeps
+    one, so sending the same batch twice, even at once, leaves one row per statement."""
+    role = _voter_role(project=project, user=user)
+    if not values:
+        raise ValidationError({"votes": "Send at least one vote."})
+    if len(values) > VOTES_AT_ONCE:
+        raise ValidationError({"votes": f"Send at most {VOTES_AT_ONCE} votes at once."})
+    statements = {
+        s.pk: s
+        for s in Statement.objects.filter(
+            project=project, pk__in=values, status=StatementStatus.ACCEPTED
+        ).only("pk")
+    }
+    closed = sorted(set(values) - set(statements))
+    if closed:
+        raise StatementsNotOpen(closed)
+    return _votes_save(
+        project=project,
+        user=user,
+        role=role,
+        values={statements[pk]: value for pk, value in values.items()},
+    )
+
+
+def _voter_role(*, project: Project, user) -> ProjectRole:
+    role = project_role(user=user, project=project)
+    if not can(user=user, action=Action.CONTRIBUTE, project=project, role=role):
+        raise PermissionDenied("You cannot vote in this project at the moment.")
+    return role
+
+
+def _votes_save(
+    *, project: Project, user, role: ProjectRole, values: dict[Statement, int]
+) -> list[Vote]:
+    if any(value not in VoteValue.values for value in values.values()):
+        raise ValidationError({"value": "A vote is agree, disagree or pass."})
+    now = timezone.now()
+    voter = voter_key(user)
+    votes = [
+        Vote(
+            statement=statement,
+            project=project,
+            voter=voter,
+            value=value,
+            perspective=user.role,
+            created_at=now,  # kept when a vote is changed: the upsert updates only the fields below
+            updated_at=now,
+        )
+        # In statement order, so two batches of one member never lock the same rows in opposite
+        # orders (on PostgreSQL that would be a deadlock).
+        for statement, value in sorted(values.items(), key=lambda item: item[0].pk)
+    ]
+    if role == ProjectRole.MEMBER:
+        # Already a participant (that is what MEMBER means): the upsert alone is one statement,
+        # atomic by itself, so the common case needs no transaction around it.
+        _votes_upsert(votes)
+    else:
+        with transaction.atomic():
+            _votes_upsert(votes)
+            participant_join(project=project, user=user)
+    analysis_request(project_id=project.pk)
+    return votes
+
+
+def _votes_upsert(votes: list[Vote]) -> None:
     # INSERT … ON CONFLICT DO UPDATE on both SQLite and PostgreSQL: no race between
     # "does a vote exist" and "write it".
     Vote.objects.bulk_create(
-        [vote],
+        votes,
         update_conflicts=True,
         unique_fields=["statement", "voter"],
         update_fields=["value", "perspective", "updated_at"],

@@ -88,6 +88,8 @@ vote                a.pub        login  302      302      302     302     302   
 vote                a.priv       login  404      404      302     404     302      302    302
 api_vote            a.pub        401    200      200      200     200     200      200    200
 api_vote            a.priv       401    404      404      200     404     200      200    200
+api_votes           a.pub        401    200      200      200     200     200      200    200
+api_votes           a.priv       401    404      404      200     404     200      200    200
 add_statement       a.pub        login  302      302      302     302     302      302    302
 add_statement       a.priv       login  404      404      302     404     302      302    302
 add_idea            a.priv       login  404      404      302     404     302      302    302
@@ -432,6 +434,15 @@ ACTIONS: dict[str, Act] = {
             "post",
             reverse("api:cast_vote", args=[_thing(w, o).slug, _thing(w, o).statement_id]),
             {"value": 1},
+            json=True,
+        ),
+        lambda w, o, u: Vote.objects.filter(statement_id=_thing(w, o).statement_id).count(),
+    ),
+    "api_votes": Act(
+        lambda w, o, u: Request(
+            "post",
+            reverse("api:cast_votes", args=[_thing(w, o).slug]),
+            {"votes": [{"statement": _thing(w, o).statement_id, "value": 1}]},
             json=True,
         ),
         lambda w, o, u: Vote.objects.filter(statement_id=_thing(w, o).statement_id).count(),

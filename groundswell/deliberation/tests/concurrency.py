@@ -52,6 +52,25 @@ def hammer(*, statement_id: int, user_ids: list[int], repeats: int = 3) -> list[
     return at_once(jobs, submit)
 
 
+def hammer_batches(
+    *, project_id: int, statement_ids: list[int], user_ids: list[int], repeats: int = 3
+) -> list[str]:
+    """Every user sends a vote on each statement in one batch, `repeats` times at once, the
+    statements in a different order each time (as a client's queue may hold them)."""
+    from groundswell.deliberation.services import votes_cast
+    from groundswell.people.models import User
+    from groundswell.projects.models import Project
+
+    def submit(wait: Callable[[], object], user_id: int, repeat: int) -> None:
+        project = Project.objects.get(pk=project_id)
+        user = User.objects.get(pk=user_id)
+        order = statement_ids[::-1] if repeat % 2 else statement_ids
+        wait()
+        votes_cast(project=project, user=user, values=dict.fromkeys(order, 1 - repeat % 3))
+
+    return at_once([(uid, repeat) for uid in user_ids for repeat in range(repeats)], submit)
+
+
 def main() -> int:
     import django
 
@@ -69,7 +88,16 @@ def main() -> int:
     errors = hammer(statement_id=statement.pk, user_ids=users)
     rows = Vote.objects.filter(statement=statement).count()
     voters = Vote.objects.filter(statement=statement).values("voter").distinct().count()
-    print(f"rows={rows} voters={voters} errors={errors}")
+    others = [
+        statement_create(project=project, author=project.host_user, text=f"Batch {i}").pk
+        for i in range(5)
+    ]
+    batch_errors = hammer_batches(project_id=project.pk, statement_ids=others, user_ids=users)
+    batch_rows = Vote.objects.filter(statement__in=others).count()
+    print(
+        f"rows={rows} voters={voters} errors={errors} "
+        f"batch_rows={batch_rows} batch_errors={batch_errors}"
+    )
     return 0
 
 

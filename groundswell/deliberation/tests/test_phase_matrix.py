@@ -71,6 +71,12 @@ api_vote          pub   draft       401    403      403    403       403   403
 api_vote          pub   after       401    403      403    403       403   403
 api_vote          priv  deliberate  401    404      200    200       200   404
 api_vote          priv  draft       401    404      403    403       403   404
+api_votes         pub   before      401    403      403    403       403   403
+api_votes         pub   deliberate  401    200      200    200       200   200
+api_votes         pub   draft       401    403      403    403       403   403
+api_votes         pub   after       401    403      403    403       403   403
+api_votes         priv  deliberate  401    404      200    200       200   404
+api_votes         priv  draft       401    404      403    403       403   404
 add_statement     pub   before      login  403      403    302       302   403
 add_statement     pub   deliberate  login  302      302    302       302   302
 add_statement     pub   draft       login  403      403    302       302   403
@@ -163,6 +169,15 @@ ACTIONS: dict[str, Act] = {
     ),
     "api_vote": Act(
         lambda w: Request("post", _url("api:cast_vote", "statement")(w), {"value": 1}, json=True),
+        lambda w: Vote.objects.filter(project=w["project"]).count(),
+    ),
+    "api_votes": Act(
+        lambda w: Request(
+            "post",
+            _url("api:cast_votes")(w),
+            {"votes": [{"statement": w["statement"], "value": 1}]},
+            json=True,
+        ),
         lambda w: Vote.objects.filter(project=w["project"]).count(),
     ),
     "add_statement": Act(

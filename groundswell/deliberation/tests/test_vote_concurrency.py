@@ -28,7 +28,29 @@ def test_concurrent_double_submits_on_postgresql():
 
 def test_concurrent_double_submits_on_sqlite(tmp_path):
     last = run_on_a_sqlite_file("groundswell.deliberation.tests.concurrency", var_dir=tmp_path)
-    assert last == "rows=6 voters=6 errors=[]"
+    assert last == "rows=6 voters=6 errors=[] batch_rows=30 batch_errors=[]"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_of_votes_on_postgresql():
+    """One member's queue sent three times at once, in opposite orders: one row per statement,
+    no error (no deadlock between the batches' row locks)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database has no real concurrency; see above")
+    from groundswell.deliberation.tests.concurrency import hammer_batches
+
+    project = factories.ProjectFactory()
+    statements = [
+        statement_create(project=project, author=project.host_user, text=f"Batch {i}").pk
+        for i in range(5)
+    ]
+    users = [factories.UserFactory().pk for _ in range(4)]
+
+    errors = hammer_batches(project_id=project.pk, statement_ids=statements, user_ids=users)
+
+    assert errors == []
+    assert Vote.objects.count() == 20
+    assert Vote.objects.values("statement", "voter").distinct().count() == 20
 
 
 @pytest.mark.django_db(transaction=True)
