@@ -288,6 +288,10 @@ def analysis_results(*, project: Project, snapshot: AnalysisSnapshot | None) -> 
     return {
         **result,
         "computed_at": snapshot.computed_at,
+        # By position, not as computed: the analysis lists participants in the order of their
+        # voter keys ("u<member id>"), which would tell whoever knows who voted which mark, and
+        # so which group, is whose.
+        "points": sorted(result.get("points", [])),
         "groups": [
             {**g, "representative": named(g["representative"])} for g in result.get("groups", [])
         ],

@@ -272,6 +272,35 @@ def test_export_does_not_place_a_protected_statement_between_exact_times(
     assert {r["datetime"] for r in rows} == {day.isoformat()}
 
 
+def test_export_does_not_time_members_votes_to_the_second(
+    project, host_admin, practitioner, service_user
+):
+    """A member who writes a statement is usually the first to vote on it, seconds later (it is
+    the next card on their vote page). Exact vote times, or rows in the order the votes came,
+    would tell within seconds when a protected statement was written, and which voter wrote
+    it. Members' votes travel with their day alone, in an order that says nothing of time."""
+    from groundswell.contributions.models import Attribution
+    from groundswell.deliberation.services import statement_create, vote_cast
+
+    earlier = statement_create(project=project, author=host_admin, text="Written before")
+    vote_cast(statement=earlier, user=service_user, value=1)
+    mine = statement_create(
+        project=project, author=practitioner, text="Mine", attribution=Attribution.PROTECTED
+    )
+    vote_cast(statement=mine, user=practitioner, value=1)
+    vote_cast(statement=mine, user=service_user, value=-1)
+    vote_cast(statement=earlier, user=practitioner, value=-1)
+
+    rows = list(csv.DictReader(io.StringIO(polis_export(project=project)["votes.csv"].decode())))
+    day = mine.created_at  # a protected statement keeps its day (midnight) alone
+    assert {(r["timestamp"], r["datetime"]) for r in rows} == {
+        (str(round(day.timestamp() * 1000)), day.isoformat())
+    }
+    order = [(int(r["comment-id"]), int(r["voter-id"])) for r in rows]
+    assert order == sorted(order)
+    assert len(order) == 4
+
+
 def test_the_shared_conversations_are_all_here():
     assert CONVERSATIONS == [
         "15-per-hour-seattle",
