@@ -79,6 +79,18 @@ def readable(text: str) -> bool:
 UNREADABLE = "Write something people can read."
 
 
+# Why a statement is refused as a repeat, true whatever became of the other one, and saying
+# nothing of who wrote it.
+_STATEMENT_TAKEN = {
+    StatementStatus.ACCEPTED: "That statement is already in this project.",
+    StatementStatus.PENDING: "That statement has already been suggested and is waiting for a "
+    "host to look at it.",
+    StatementStatus.REJECTED: "That statement has already been suggested, and a host did not "
+    "accept it.",
+    None: "That statement has already been suggested, and a moderator has taken it down.",
+}
+
+
 def statement_create(
     *, project: Project, author, text: str, attribution: str = Attribution.NAMED
 ) -> Statement:
@@ -106,7 +118,11 @@ def statement_create(
             # Pol.is refuses a repeated comment too.
             if _wrote(existing, author=author, object_kind="statement"):
                 raise ValidationError({"text": "You have already added that statement."})
-            raise ValidationError({"text": "That statement is already in this project."})
+            # Anyone else is told what is true of the other, as for a repeated idea: "already in
+            # this project" sent them looking for a statement they cannot see or vote on.
+            raise ValidationError(
+                {"text": _STATEMENT_TAKEN.get(existing.status, _STATEMENT_TAKEN[None])}
+            )
         statement = Statement(
             project=project,
             text=text,

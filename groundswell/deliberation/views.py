@@ -22,11 +22,21 @@ from groundswell.deliberation.forms import (
     StatementsSeedForm,
     VoteForm,
 )
-from groundswell.deliberation.models import MIN_PERSPECTIVE_VOTERS, IdeaStatus, VoteValue
+from groundswell.deliberation.models import (
+    MIN_PERSPECTIVE_VOTERS,
+    IdeaStatus,
+    StatementStatus,
+    VoteValue,
+)
 from groundswell.deliberation.opinion_map import opinion_map
 from groundswell.deliberation.polis import polis_export_zip, polis_import_start
 from groundswell.people.perspectives import Role
-from groundswell.projects.permissions import Action, can, project_get_for_user
+from groundswell.projects.permissions import (
+    CONTRIBUTION_PHASES,
+    Action,
+    can,
+    project_get_for_user,
+)
 from groundswell.projects.selectors import PARTICIPATION_SHOWN_FROM, project_participation
 from groundswell.projects.views import project_page_context
 
@@ -210,6 +220,8 @@ def statements(request, slug: str):
     )
     context.update(
         may_add_statements=may_add,
+        # Whether a visitor who logs in could vote: else "Log in to vote" leads to a refusal.
+        voting_open=context["phase"] in CONTRIBUTION_PHASES,
         page=page,
         statements=selectors.statements_mark_my_votes(
             statements=list(page.object_list), project=project, user=request.user
@@ -218,6 +230,14 @@ def statements(request, slug: str):
         pending=list(pending[:PENDING_SHOWN]) if moderates else [],
         pending_count=pending.count() if moderates else 0,
         rejected_count=selectors.statements_rejected(project=project).count() if moderates else 0,
+        # A member's own statements a host has yet to read are in no list here: without a word
+        # the list reads as if theirs was lost (hosts see them all above the table).
+        mine_waiting=0
+        if moderates
+        else sum(
+            s.status == StatementStatus.PENDING
+            for s in selectors.statements_mine_not_open(project=project, user=request.user)
+        ),
         vote_choices=VoteValue.choices,
         **selectors.statement_labels(project=project),
     )

@@ -488,3 +488,39 @@ def test_an_htmx_vote_that_cannot_be_sent_says_so_and_can_be_sent_again(
     agree.click()
     expect(page.locator("#vote-card")).to_contain_text("2 statements left")
     expect(page.locator("#vote-connection")).to_have_count(0)
+
+
+def test_empty_pages_refused_forms_and_waiting_statements_are_accessible_on_a_phone(
+    new_context, site, host_org, host_admin, practitioner, assert_accessible
+):
+    """States no other test runs axe on, at 320 px: nothing to vote on or compare yet, both
+    forms refused, and a statement waiting for a host under pre-moderation."""
+    from groundswell.deliberation.models import DeliberationSettings
+
+    project = factories.ProjectFactory(host_organisation=host_org, created_by=host_admin)
+    DeliberationSettings.objects.create(project=project, moderation="pre")
+    idea_create(project=project, author=host_admin, text="Pay travel time")
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    log_in(page, practitioner)
+
+    page.goto(f"/projects/{project.slug}/vote/")
+    expect(page.locator("#vote-card")).to_contain_text("No statements to vote on yet.")
+    assert_accessible(page, "vote page with nothing to vote on, at 320 px")
+    page.get_by_role("button", name="Add statement").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_accessible(page, "a refused statement, at 320 px")
+    page.get_by_label("Your statement").fill("Visits should be at least 45 minutes.")
+    page.get_by_role("button", name="Add statement").click()
+    expect(page.get_by_role("heading", name="Your statements not open for votes")).to_be_visible()
+    assert_accessible(page, "a statement waiting for a host, at 320 px")
+
+    page.goto(f"/projects/{project.slug}/statements/")
+    expect(page.get_by_text("1 of your statements is waiting for a host")).to_be_visible()
+    assert_accessible(page, "a statement list with only the member's waiting, at 320 px")
+
+    page.goto(f"/projects/{project.slug}/compare/")
+    expect(page.get_by_text("There are not yet two ideas to compare.")).to_be_visible()
+    assert_accessible(page, "compare page with one idea, at 320 px")
+    page.get_by_role("button", name="Add idea").click()
+    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
+    assert_accessible(page, "a refused idea, at 320 px")

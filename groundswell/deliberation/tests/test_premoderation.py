@@ -114,6 +114,30 @@ def test_the_author_sees_what_a_host_did_with_their_statement(
     assert "Someone else&#x27;s words</span>: waiting for a host" in page
 
 
+@pytest.mark.parametrize("attribution", ["named", "protected"])
+def test_the_statement_list_tells_the_author_theirs_is_waiting_not_lost(
+    pre_moderated, host_admin, practitioner, service_user, client, attribution
+):
+    """From "All statements and your votes" just after adding one: "No statements yet" alone
+    reads as if theirs was lost, and sends them to add it again."""
+    statement_create(
+        project=pre_moderated,
+        author=practitioner,
+        text="Keep school places",
+        attribution=attribution,
+    )
+    url = f"/projects/{pre_moderated.slug}/statements/"
+    client.force_login(practitioner)
+    page = client.get(url).content.decode()
+    assert "1 of your statements is waiting for a host to read it" in page
+    assert "No statements yet" not in page and "Add the first one" not in page
+    assert f'href="/projects/{pre_moderated.slug}/vote/#mine-not-open"' in page
+
+    client.force_login(service_user)  # nobody else is told of it
+    page = client.get(url).content.decode()
+    assert "waiting for a host" not in page and "No statements yet" in page
+
+
 def test_a_participant_is_told_before_adding_an_idea_that_a_host_reads_it_first(
     project, host_admin, practitioner, client
 ):

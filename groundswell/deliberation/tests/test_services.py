@@ -62,6 +62,30 @@ def test_a_statement_sent_twice_tells_its_author_it_is_already_theirs(
     assert list(project.statements.all()) == [first]
 
 
+@pytest.mark.parametrize(
+    ("status", "said"),
+    [
+        ("accepted", "That statement is already in this project."),
+        ("pending", "already been suggested and is waiting for a host to look at it"),
+        ("rejected", "already been suggested, and a host did not accept it"),
+        ("hidden", "already been suggested, and a moderator has taken it down"),
+        ("removed", "already been suggested, and a moderator has taken it down"),
+    ],
+)
+def test_a_repeated_statement_is_refused_with_what_is_true_of_the_other(
+    project, host_admin, practitioner, status, said
+):
+    """Under pre-moderation two members often send the same point: the second must not be sent
+    looking for a statement "already in this project" that nobody can see or vote on yet."""
+    other = services.statement_create(project=project, author=host_admin, text="Free bus passes")
+    Statement.objects.filter(pk=other.pk).update(status=status)
+    with pytest.raises(ValidationError) as refused:
+        services.statement_create(project=project, author=practitioner, text="free bus  passes")
+    message = refused.value.message_dict["text"][0]
+    assert said in message
+    assert host_admin.display_name not in message
+
+
 def test_a_vote_can_be_changed_and_stays_one_row(project, statements, practitioner):
     statement = statements[0]
     services.vote_cast(statement=statement, user=practitioner, value=1)

@@ -44,6 +44,24 @@ def test_htmx_vote_returns_the_next_card_only(client, project, seeded, practitio
     assert "Point 1" in body and "<html" not in body
 
 
+def test_the_statement_being_voted_on_can_be_reported_from_its_card(
+    client, project, seeded, practitioner
+):
+    """Voting one at a time is where most people meet an abusive statement: the card offers
+    the report link for the statement it shows, as each pair of ideas does, with htmx too."""
+    client.force_login(practitioner)
+    page = client.get(f"/projects/{project.slug}/vote/").content.decode()
+    first = f'href="/projects/{project.slug}/moderation/flag/statement/{seeded[0].pk}/"'
+    assert first in page
+    card = client.post(
+        f"/projects/{project.slug}/vote/{seeded[0].pk}/", {"value": "1"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert first not in card
+    assert f"/moderation/flag/statement/{seeded[1].pk}/" in card
+    report = client.get(f"/projects/{project.slug}/moderation/flag/statement/{seeded[1].pk}/")
+    assert report.status_code == 200 and "Point 1" in report.content.decode()
+
+
 def test_the_vote_page_is_not_kept_by_the_browser(client, project, seeded, practitioner):
     """htmx votes change the page in place; the back button must fetch it again, not show a
     kept copy with statements already voted on."""
@@ -382,6 +400,20 @@ def test_the_statement_list_tells_visitors_how_to_vote_and_when_voting_is_closed
     page = client.get(url).content.decode()
     assert "Voting is closed in this project's current phase." in page
     assert "Vote one at a time" not in page
+
+
+def test_a_visitor_is_not_asked_to_log_in_to_vote_once_voting_has_closed(
+    client, project, seeded, practitioner
+):
+    """After logging in, "Log in to vote" goes on to the vote page: in a phase that takes no
+    votes that is a refusal, so the visitor is told voting is closed, as a member is."""
+    url = f"/projects/{project.slug}/statements/"
+    project.phases.filter(kind="gather").update(kind="publish")  # the running phase
+    page = client.get(url).content.decode()
+    assert "Voting is closed in this project's current phase." in page
+    assert "to vote on these statements" not in page
+    client.force_login(practitioner)
+    assert client.get(f"/projects/{project.slug}/vote/").status_code == 403
 
 
 def test_hosts_seed_statements_before_voting_opens(
