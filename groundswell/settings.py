@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "groundswell.core.middleware.HtmxLoginRedirectMiddleware",
+    "groundswell.core.middleware.MethodNotAllowedPageMiddleware",
     # Staff without two-factor authentication are sent to set it up before any staff page.
     "groundswell.people.middleware.StaffNeedTwoFactorMiddleware",
 ]

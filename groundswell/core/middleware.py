@@ -1,11 +1,12 @@
 """Request and response hardening that Django's own middleware does not cover."""
 
+import re
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import resolve_url
+from django.shortcuts import render, resolve_url
 
 # Everything comes from our own origin; nothing inline (no 'unsafe-inline', no 'unsafe-eval'),
 # no plugins, no <base> rewriting, forms post only to us, and no page may be framed.
@@ -126,3 +127,33 @@ class HtmxLoginRedirectMiddleware:
         redirect = HttpResponse(status=200)
         redirect["HX-Redirect"] = target
         return redirect
+
+
+_PROJECT_PATH = re.compile(r"^/projects/([^/]+)/")
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page, not an empty answer, where an address that only takes a form is opened.
+
+    Django's `require_POST` answers 405 with no body. People meet it by pressing Enter in the
+    address bar after a form came back with errors (the address is still the form's) or by
+    opening a bookmarked vote: they get a page saying what happened and where to go, with the
+    405 status and its `Allow` header kept. The API's 405s are JSON (its own middleware).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.method == "HEAD":
+            return response
+        project = _PROJECT_PATH.match(request.path)
+        page = render(
+            request,
+            "405.html",
+            {"project_url": f"/projects/{project.group(1)}/" if project else None},
+            status=405,
+        )
+        page["Allow"] = response.get("Allow", "")
+        return page
