@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         "--polis", required=True, metavar="DIR", help="folder with comments.csv and votes.csv"
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     args = parser.parse_args(argv)
     try:
         conversation = read_polis_export(directory=args.polis)
@@ -50,6 +50,18 @@ def main(argv: list[str] | None = None) -> int:
         # interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def _seed(text: str) -> int:
+    try:
+        seed = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"the seed is a whole number from 0, not {text!r}"
+        ) from None
+    if seed < 0:
+        raise argparse.ArgumentTypeError(f"the seed is a whole number from 0, not {seed}")
+    return seed
 
 
 def result_to_json(

@@ -150,6 +150,8 @@ def _read_comments(path: Path) -> _Comments:
             mod = int(row[mod_col]) if mod_col is not None and row[mod_col] != "" else 0
         except ValueError as error:
             raise PolisFormatError(f"{path}, line {line}: {error}") from None
+        if not _is_id(str(cid)):
+            raise PolisFormatError(f"{path}, line {line}: comment-id {cid} is too large for an id")
         if cid in seen_at:
             raise PolisFormatError(
                 f"{path}, line {line}: comment-id {cid} is already used on line "

@@ -281,6 +281,14 @@ def get_results(request, slug: str):
     snapshot = deliberation_selectors.analysis_snapshot(project=project)
     results = deliberation_selectors.analysis_results(project=project, snapshot=snapshot)
     if results is None:
+        # Said as the results page says it: a client that has voted is not told to wait for votes.
+        if snapshot is not None and snapshot.failed_at:
+            raise Http404(
+                "No results yet: the analysis of the votes failed. It is tried again when the "
+                "next vote comes in."
+            )
+        if snapshot is not None and snapshot.pending:
+            raise Http404("No results yet: the first analysis is being computed. Ask again soon.")
         raise Http404("No results yet: they are computed after the first votes")
     return results
 

@@ -56,7 +56,11 @@ class ApiJsonErrorsMiddleware:
             return response
         if response.get("Content-Type", "").startswith("application/json"):
             return response
-        replacement = _json(response.status_code, _DETAIL[response.status_code])
+        detail = _DETAIL[response.status_code]
+        if response.status_code == 400 and getattr(request, "undecodable_input", ""):
+            # Refused by the input check before the API's parser could say what was wrong.
+            detail = f"Bad request: {request.undecodable_input}."
+        replacement = _json(response.status_code, detail)
         if response.has_header("Allow"):
             replacement["Allow"] = response["Allow"]
         return replacement

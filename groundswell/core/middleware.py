@@ -57,12 +57,19 @@ class RejectUndecodableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if problem := self._problem(request):
+            # Kept on the request, so that the API can tell its client what was wrong.
+            request.undecodable_input = problem
+            raise UndecodableInput(problem)
+        return self.get_response(request)
+
+    def _problem(self, request) -> str:
         if "\x00" in request.path_info:
             # No route has one, and PostgreSQL refuses a NUL in a lookup with an error.
-            raise UndecodableInput("Path contains a NUL character")
+            return "Path contains a NUL character"
         query = request.META.get("QUERY_STRING", "")
         if query and not _is_utf8(_form_bytes(query.encode("latin-1", "replace"))):
-            raise UndecodableInput("Query string is not valid UTF-8")
+            return "Query string is not valid UTF-8"
         content_type = request.content_type or ""
         if request.method in {"POST", "PUT", "PATCH"} and content_type.startswith(TEXT_BODIES):
             # Reading the body raises RequestDataTooBig (a 400) past DATA_UPLOAD_MAX_MEMORY_SIZE.
@@ -70,8 +77,8 @@ class RejectUndecodableInputMiddleware:
             if content_type == "application/x-www-form-urlencoded":
                 body = _form_bytes(body)
             if not _is_utf8(body):
-                raise UndecodableInput("Request body is not valid UTF-8")
-        return self.get_response(request)
+                return "Request body is not valid UTF-8"
+        return ""
 
 
 def _form_bytes(raw: bytes) -> bytes:

@@ -77,7 +77,9 @@ def compute_snapshot(*, project_id: int, seed: int = 0) -> dict:
         "bridging_latent": [],
         "bridging_perspective": None,
     }
-    if matrix.n_votes and matrix.n_participants >= 4 and matrix.n_statements >= 2:
+    # Counted on open statements: with every statement taken down there is nothing to analyse
+    # (and a result without statements cannot warm-start the next recompute).
+    if snapshot["votes"] and snapshot["participants"] >= 4 and snapshot["statements"] >= 2:
         perspectives = _large_enough(perspectives, voted=on_open.getnnz(axis=1) > 0)
         previous = _PREVIOUS.get(project_id)
         result = analyse(

@@ -462,6 +462,9 @@ def _present(result: dict) -> dict:
         "grouped": grouped,
         "ungrouped": max(result.get("participants", 0) - grouped, 0),
         "groups": groups,
+        # The intercept is support beyond the average statement's: one at or below zero is no
+        # common ground, however high it ranks among few statements.
+        "bridging_latent": [r for r in result["bridging_latent"] if r["score"] > 0],
         "bridging_perspective": perspective,
         "map": opinion_map(points=result.get("points", []), groups=groups),
     }

@@ -61,3 +61,15 @@ def test_a_host_imports_a_polis_conversation(
     assert_accessible(page, "the import page once imported")
     page.get_by_role("link", name="See the statements").click()
     expect(page.get_by_text("Statements and votes imported from")).to_be_visible()
+
+
+def test_the_import_form_fits_a_phone_screen(new_context, site, host_org, host_admin):
+    """WCAG 1.4.10 reflow: at 320 CSS pixels nothing scrolls sideways, the licence's example
+    link in the help text included."""
+    project = factories.ProjectFactory(host_organisation=host_org, created_by=host_admin)
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    log_in(page, host_admin)
+    page.goto(f"/projects/{project.slug}/import/polis/")
+    expect(page.get_by_label("Licence and credit")).to_be_visible()
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1], widths

@@ -85,6 +85,13 @@ def test_usage_error_exits_2(capsys):
     assert "--polis" in capsys.readouterr().err
 
 
+def test_a_negative_seed_is_a_usage_error_not_a_traceback(polis_dir, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--polis", str(polis_dir), "--seed", "-1"])
+    assert exit_info.value.code == 2
+    assert "the seed is a whole number from 0, not -1" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("flags", [["--json"], []])
 def test_a_reader_that_stops_early_is_not_an_error(polis_dir, flags):
     # As `groundswell analyse ... | head -c 0`: the reader has gone before anything is written.

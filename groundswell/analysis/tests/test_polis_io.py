@@ -144,6 +144,13 @@ def test_real_export_reads_consistently(polis_dir):
             "unexpected column '99999999999999999999' in the header",
         ),
         (
+            {
+                "comments.csv": COMMENTS + "1,x,99999999999999999999,0,0,0,1,Far too big\n",
+                "votes.csv": "comment-id,voter-id,vote\n0,5,1\n",
+            },
+            "line 5: comment-id 99999999999999999999 is too large",
+        ),
+        (
             {"comments.csv": COMMENTS, "participants-votes.csv": "participant,0\n5,1\n5,-1\n"},
             "participant 5 has more than one row",
         ),

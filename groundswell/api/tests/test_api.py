@@ -378,3 +378,21 @@ def test_statements_show_no_protected_author_nor_waiting_or_rejected_ones(
     )
     assert response.status_code == 404 and response.json() == {"detail": STATEMENT_NOT_OPEN}
     assert not Vote.objects.exists()
+
+
+def test_results_not_yet_computed_say_why_as_the_page_does(client, project):
+    from django.utils import timezone
+
+    from groundswell.deliberation.models import AnalysisSnapshot
+
+    url = f"/api/v1/projects/{project.slug}/results"
+    assert "after the first votes" in client.get(url).json()["detail"]
+    snapshot = AnalysisSnapshot.objects.create(project=project, pending=True)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response.json()["detail"] == (
+        "No results yet: the first analysis is being computed. Ask again soon."
+    )
+    snapshot.failed_at = timezone.now()
+    snapshot.save(update_fields=["failed_at"])
+    assert "the analysis of the votes failed" in client.get(url).json()["detail"]

@@ -208,3 +208,20 @@ def test_a_body_that_is_not_utf8_json_is_refused_not_a_500(
     assert response.status_code == 400
     _assert_json(response)
     assert not Statement.objects.exists()
+
+
+def test_a_body_in_latin_1_is_refused_saying_it_is_not_utf8(client, project, practitioner):
+    """As Windows PowerShell 5.1 sends a JSON string it was given: the client is told what to
+    change, not just "Bad request"."""
+    client.force_login(practitioner)
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/statements",
+        '{"text": "A café near every surgery"}'.encode("latin-1"),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    _assert_json(response)
+    assert response.json() == {"detail": "Bad request: Request body is not valid UTF-8."}
+    query = client.get("/api/v1/projects", QUERY_STRING="q=caf%E9")
+    assert query.status_code == 400
+    assert query.json() == {"detail": "Bad request: Query string is not valid UTF-8."}

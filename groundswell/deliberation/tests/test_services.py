@@ -330,6 +330,37 @@ def test_a_recompute_warm_starts_from_the_previous_result(project, host_admin):
     assert len(second["groups"]) == len(first["groups"])
 
 
+def test_results_recover_after_every_statement_was_taken_down(project, host_admin):
+    """A host rejects every statement (spam, say), then new ones are voted on: the recompute
+    must not warm-start from the result that had no statements, or it fails until the worker
+    restarts."""
+    from groundswell.deliberation import analysis
+
+    analysis._PREVIOUS.clear()
+    voters = [factories.UserFactory(role="practitioner") for _ in range(6)]
+
+    def voted_statements(prefix: str) -> list:
+        made = [
+            services.statement_create(project=project, author=host_admin, text=f"{prefix} {i}")
+            for i in range(3)
+        ]
+        for i, voter in enumerate(voters):
+            for j, statement in enumerate(made):
+                services.vote_cast(statement=statement, user=voter, value=1 if (i + j) % 2 else -1)
+        return made
+
+    for statement in voted_statements("Spam"):
+        statement_moderate(statement=statement, by=host_admin, accept=False)
+    emptied = analysis.analysis_recompute(project_id=project.pk)
+    assert emptied.result["statements"] == 0
+    assert emptied.result["groups"] == []  # no group of people voting on nothing
+
+    voted_statements("Real")
+    snapshot = analysis.analysis_recompute(project_id=project.pk)
+    assert snapshot.failed_at is None
+    assert snapshot.result["statements"] == 3 and snapshot.result["groups"]
+
+
 def test_results_name_the_right_statements_when_some_are_not_open(project, host_admin):
     """Perspective bridging spans every statement; its rows must not shift onto other statements
     when a rejected one comes first, and statements nobody voted on are neither counted nor

@@ -1028,3 +1028,71 @@ def test_a_vote_from_the_statements_page_on_one_closed_meanwhile_goes_back_to_th
         assert html.escape(STATEMENT_NOT_OPEN) in response.content.decode()
     assert not Vote.objects.exists()
     assert client.post(url, {"value": "1"}).status_code == 404  # from the vote page, as before
+
+
+def test_results_of_a_project_that_only_compares_ideas_speak_of_no_votes(
+    client, project, host_admin, practitioner
+):
+    """A project with ideas to compare and no statements: the page gives the ranking, not
+    "0 votes by 0 participants on 0 statements" and sections waiting for votes that cannot come."""
+    from groundswell.deliberation import analysis
+
+    ideas = [
+        services.idea_create(project=project, author=host_admin, text=f"Idea {i}") for i in range(3)
+    ]
+    services.comparison_record(
+        project=project,
+        user=practitioner,
+        first_id=ideas[0].pk,
+        second_id=ideas[1].pk,
+        outcome="first",
+    )
+    analysis.analysis_recompute(project_id=project.pk)
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    assert "Ideas ranked by pairwise comparison" in page and "Idea 0" in page
+    assert "from the comparisons of ideas" in page
+    assert "0 votes" not in page and "0 statements" not in page
+    assert "Opinion groups" not in page and "Common ground" not in page
+
+
+def test_results_while_the_first_analysis_is_computed_point_at_no_results_below(
+    client, project, seeded
+):
+    AnalysisSnapshot.objects.create(project=project, pending=True)
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    assert "No results yet" in page and "the first analysis is being computed" in page
+    assert "the results below" not in page
+
+
+def test_common_ground_lists_no_statement_with_less_than_average_support(client, project, seeded):
+    """Latent bridging ranks every statement by its intercept; one at or below zero has less
+    support across the groups than the average statement and is no common ground."""
+    result = {
+        "participants": 4,
+        "statements": 3,
+        "votes": 12,
+        "seconds": 0.01,
+        "groups": [{"id": 0, "size": 4, "centre": [0.0, 0.0], "representative": []}],
+        "points": [[0.1, 0.2, 0]],
+        "consensus": [],
+        "bridging_latent": [
+            {"statement": seeded[0].pk, "score": 0.27},
+            {"statement": seeded[1].pk, "score": -0.12},
+        ],
+        "bridging_perspective": None,
+        "pairwise": [],
+    }
+    snapshot = AnalysisSnapshot.objects.create(
+        project=project, computed_at="2026-11-27T10:00:00Z", result=result
+    )
+    url = f"/projects/{project.slug}/results/"
+    page = client.get(url).content.decode()
+    common_ground = page[page.index('id="common-ground"') : page.index('id="groups-title"')]
+    assert "Point 0" in common_ground and "0.27" in common_ground
+    assert "Point 1" not in common_ground and "-0.12" not in common_ground
+
+    snapshot.result = {**result, "bridging_latent": [{"statement": seeded[1].pk, "score": -0.1}]}
+    snapshot.save(update_fields=["result"])
+    page = client.get(url).content.decode()
+    assert "No statement yet has more support than most across the opinion groups." in page
+    assert "Not enough votes yet." not in page
