@@ -60,20 +60,25 @@ def perspective_bridging(
     votes: VoteMatrix,
     perspectives: Sequence[str | None],
     moderated_out: Collection[object] = (),
+    min_voters: int = 1,
 ) -> PerspectiveBridging:
     """Bridging across declared perspectives; ``perspectives[i]`` labels participant row i.
 
     Participants with no label (None or "") are left out. Scores cover every statement;
-    moderated-out statements score NaN.
+    moderated-out statements score NaN. A perspective with fewer than ``min_voters`` votes on a
+    statement counts there as if none of it had voted (agreement 1/2): its rate, and so the
+    score, then tell nothing of how those one or two people voted.
     """
     active = ~np.isin(votes.statement_ids, np.asarray(list(moderated_out), dtype=object))
     prepared = prepare_votes(votes=votes, active=active)
-    result = perspective_bridging_prepared(prepared=prepared, perspectives=perspectives)
+    result = perspective_bridging_prepared(
+        prepared=prepared, perspectives=perspectives, min_voters=min_voters
+    )
     return _expand_perspectives(result, active)
 
 
 def perspective_bridging_prepared(
-    *, prepared: PreparedVotes, perspectives: Sequence[str | None]
+    *, prepared: PreparedVotes, perspectives: Sequence[str | None], min_voters: int = 1
 ) -> PerspectiveBridging:
     labels_in = np.asarray(perspectives)
     if labels_in.dtype.kind != "U":
@@ -95,6 +100,8 @@ def perspective_bridging_prepared(
     n_members = np.bincount(codes[codes >= 0], minlength=p)
     present = n_members > 0
     rate = (n_agree + 1) / (n_seen + 2)
+    if min_voters > 1:
+        rate = np.where(n_seen >= min_voters, rate, 0.5)
     if present.any():
         considered = np.where(present[:, None], rate, np.inf)
         weakest = np.argmin(considered, axis=0)

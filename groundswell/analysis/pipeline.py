@@ -57,6 +57,8 @@ class AnalysisOptions:
     als_tol: float = 1e-3
     pca_max_iter: int = 100
     pca_tol: float = 1e-6
+    # Perspective bridging counts a perspective's votes on a statement only from this many.
+    perspective_min_voters: int = 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,7 +272,12 @@ def _analyse(
     perspective = None
     if perspectives is not None:
         perspective = _expand_perspectives(
-            perspective_bridging_prepared(prepared=prepared, perspectives=perspectives), active
+            perspective_bridging_prepared(
+                prepared=prepared,
+                perspectives=perspectives,
+                min_voters=options.perspective_min_voters,
+            ),
+            active,
         )
 
     groups = []

@@ -156,12 +156,15 @@ class PerspectiveStatementOut(ScoredStatementOut):
     rates: list[float]  # agreement per perspective, in the order of `perspectives`, smoothed:
     # (agreed + 1) / (voted + 2), the ranking's cautious estimate
     seen: int | None = None  # how many of the weakest perspective voted on the statement
-    agree: float | None = None  # the share of those who agreed; None when none of them voted
+    # The share of those who agreed; None when fewer than `min_voters` of them voted (the share
+    # of one or two people is their votes; their rate then counts as 1/2, as if none had voted).
+    agree: float | None = None
 
 
 class PerspectiveBridgingOut(Schema):
     perspectives: list[str]
     members: list[int]
+    min_voters: int  # a perspective's votes on a statement count from this many voters
     top: list[PerspectiveStatementOut]
 
 

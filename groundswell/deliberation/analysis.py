@@ -7,7 +7,14 @@ from collections import Counter, OrderedDict
 import numpy as np
 from django.utils import timezone
 
-from groundswell.analysis import AnalysisResult, Comparison, VoteMatrix, analyse, bradley_terry
+from groundswell.analysis import (
+    AnalysisOptions,
+    AnalysisResult,
+    Comparison,
+    VoteMatrix,
+    analyse,
+    bradley_terry,
+)
 from groundswell.deliberation.models import (
     MIN_PERSPECTIVE_VOTERS,
     AnalysisSnapshot,
@@ -58,6 +65,9 @@ def vote_matrix(*, project_id: int) -> tuple[VoteMatrix, list[str | None], list[
 # only: a restarted worker simply starts cold.
 _PREVIOUS: OrderedDict[int, AnalysisResult] = OrderedDict()
 _PREVIOUS_KEPT = 32
+# A perspective's votes on a statement count in perspective bridging only from as many voters
+# as a perspective needs to be shown at all: fewer, and its agreement would be their votes.
+OPTIONS = AnalysisOptions(perspective_min_voters=MIN_PERSPECTIVE_VOTERS)
 
 
 def compute_snapshot(*, project_id: int, seed: int = 0) -> dict:
@@ -88,6 +98,7 @@ def compute_snapshot(*, project_id: int, seed: int = 0) -> dict:
             perspectives=perspectives,
             previous=previous,
             seed=seed,
+            options=OPTIONS,
         )
         _PREVIOUS[project_id] = result
         _PREVIOUS.move_to_end(project_id)
@@ -156,6 +167,9 @@ def serialise(result: AnalysisResult) -> dict:
         perspective = {
             "perspectives": list(pb.perspectives),
             "members": [int(n) for n in pb.n_members],
+            # The threshold the rates were counted with: results stored before there was one
+            # are not shown (groundswell.deliberation.selectors.analysis_results).
+            "min_voters": MIN_PERSPECTIVE_VOTERS,
             "top": [
                 {
                     "statement": statement_ids[i],  # pb spans every statement
@@ -181,10 +195,13 @@ def serialise(result: AnalysisResult) -> dict:
 
 def _weakest_share(pb, statement: int) -> dict:
     """How many of the least supportive perspective voted on the statement, and the share of
-    them who agreed (None when none of them has voted on it)."""
+    them who agreed (None when fewer than MIN_PERSPECTIVE_VOTERS of them voted on it: the
+    share of one or two people is their votes)."""
     weakest = int(pb.weakest[statement])
     seen = int(pb.n_seen[weakest, statement])
-    agree = round(float(pb.n_agree[weakest, statement]) / seen, 3) if seen else None
+    agree = None
+    if seen >= MIN_PERSPECTIVE_VOTERS:
+        agree = round(float(pb.n_agree[weakest, statement]) / seen, 3)
     return {"seen": seen, "agree": agree}
 
 

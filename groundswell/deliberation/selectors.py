@@ -281,8 +281,12 @@ def analysis_results(*, project: Project, snapshot: AnalysisSnapshot | None) -> 
 
     result = snapshot.result
     perspective = result.get("bridging_perspective")
-    if perspective and min(perspective["members"]) < MIN_PERSPECTIVE_VOTERS:
-        # Stored before perspectives of one or two voters were left out: their agreement would
+    if perspective and (
+        min(perspective["members"]) < MIN_PERSPECTIVE_VOTERS
+        or perspective.get("min_voters", 0) < MIN_PERSPECTIVE_VOTERS
+    ):
+        # Stored before perspectives of one or two voters were left out, or before a
+        # perspective's one or two votes on a statement stopped counting: their agreement would
         # be those people's votes. Shown again once the next recompute has left them out.
         perspective = None
     return {

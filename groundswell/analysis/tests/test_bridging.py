@@ -21,6 +21,30 @@ def test_perspective_bridging_is_the_weakest_perspective():
     assert result.geometric_mean[1] == pytest.approx(np.sqrt(3 / 4 * 1 / 4))
 
 
+def test_a_perspective_with_too_few_votes_on_a_statement_counts_there_as_unseen():
+    # Three practitioners agree with both statements. Three service users vote on statement 1;
+    # only the first of them votes on statement 0, agreeing or disagreeing.
+    roles = ["practitioner"] * 3 + ["service user"] * 3
+
+    def bridging(lone_vote: int, **options):
+        dense = np.array([[1, 1]] * 3 + [[lone_vote, -1], [np.nan, 1], [np.nan, 1]])
+        return perspective_bridging(
+            votes=VoteMatrix.from_dense(dense=dense), perspectives=roles, **options
+        )
+
+    # Counted from one vote, the lone service user's vote can be read off the rate and score.
+    agreed, disagreed = bridging(1), bridging(-1)
+    assert agreed.agree_rate[1, 0] == pytest.approx(2 / 3)
+    assert disagreed.agree_rate[1, 0] == pytest.approx(1 / 3)
+    # From three voters only, statement 0 reads as if no service user had voted on it.
+    agreed, disagreed = bridging(1, min_voters=3), bridging(-1, min_voters=3)
+    for result in (agreed, disagreed):
+        assert result.agree_rate[:, 0].tolist() == pytest.approx([4 / 5, 1 / 2])
+        assert result.score.tolist() == pytest.approx([1 / 2, 3 / 5])
+        assert result.n_seen[1].tolist() == [1, 3]  # the counts stay, to say how many voted
+    assert agreed.agree_rate.tolist() == disagreed.agree_rate.tolist()
+
+
 def test_moderated_statements_score_nan():
     votes = VoteMatrix.from_dense(dense=np.array([[1, 1], [1, -1]]), statement_ids=["x", "y"])
     result = perspective_bridging(votes=votes, perspectives=["a", "b"], moderated_out=["y"])

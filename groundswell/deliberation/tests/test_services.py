@@ -435,6 +435,47 @@ def test_a_perspective_of_one_or_two_voters_does_not_tell_how_they_voted(
     assert api["bridging_perspective"] is None
 
 
+def test_one_or_two_votes_of_a_perspective_on_a_statement_do_not_tell_how_they_voted(
+    client, project, host_admin
+):
+    """Both perspectives have three members, but only one service user voted on the second
+    statement: "0% of the 1 who voted on it", or a rate of 1/3, would be that person's vote."""
+    from groundswell.deliberation import analysis
+
+    first, second, third = (
+        services.statement_create(project=project, author=host_admin, text=f"Point {i}")
+        for i in range(3)
+    )
+    practitioners = [factories.UserFactory(role="practitioner") for _ in range(3)]
+    service_users = [factories.UserFactory(role="service_user") for _ in range(3)]
+    for voter in practitioners + service_users:
+        services.vote_cast(statement=first, user=voter, value=1)
+        services.vote_cast(statement=third, user=voter, value=-1)
+    for voter in practitioners:
+        services.vote_cast(statement=second, user=voter, value=1)
+    services.vote_cast(statement=second, user=service_users[0], value=-1)
+
+    analysis.analysis_recompute(project_id=project.pk)
+
+    results = client.get(f"/api/v1/projects/{project.slug}/results").json()
+    rows = {row["statement"]: row for row in results["bridging_perspective"]["top"]}
+    lone = rows[second.pk]
+    assert (lone["seen"], lone["agree"]) == (1, None)
+    assert lone["rates"][1] == 0.5 and lone["score"] == 0.5  # as if none of them had voted
+    assert rows[first.pk]["agree"] == 1.0  # three of three: shown
+    page = client.get(f"/projects/{project.slug}/results/").content.decode()
+    table = page.split('id="common-ground"')[1].split('id="groups-title"')[0]
+    assert "Fewer than 3 of them have voted on it" in table
+    assert "of the 1 who voted" not in table
+
+    # Results stored before this rule are not shown with their perspectives.
+    snapshot = AnalysisSnapshot.objects.get(project=project)
+    del snapshot.result["bridging_perspective"]["min_voters"]
+    snapshot.save()
+    api = client.get(f"/api/v1/projects/{project.slug}/results").json()
+    assert api["bridging_perspective"] is None
+
+
 def test_members_statements_stay_within_280_characters(project, host_admin):
     # The column is wider, for imported Pol.is comments; members are still held to 280.
     services.statement_create(project=project, author=host_admin, text="x" * 280)

@@ -227,6 +227,7 @@ def test_results_name_perspectives_in_words_not_codes(client, project, seeded):
             "bridging_perspective": {
                 "perspectives": ["practitioner", "service_user"],
                 "members": [3, 3],
+                "min_voters": 3,
                 "top": [
                     {
                         "statement": seeded[0].pk,
