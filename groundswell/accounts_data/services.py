@@ -53,8 +53,9 @@ def data_export_request(*, user: User) -> DataExport:
     pending = DataExport.objects.filter(owner=user, status=ExportStatus.PENDING).first()
     if pending is not None:
         return pending
-    # An expired export is of no use to anyone: drop its content now.
+    # An expired export is of no use to anyone: drop the member's own now, and everyone's data.
     DataExport.objects.filter(owner=user, expires_at__lte=timezone.now()).delete()
+    data_exports_purge()
     export = DataExport.objects.create(owner=user)
 
     def enqueue() -> None:
@@ -64,6 +65,16 @@ def data_export_request(*, user: User) -> DataExport:
 
     transaction.on_commit(enqueue)
     return export
+
+
+def data_exports_purge() -> int:
+    """Empty every expired export, whoever's it is: a copy of someone's data (protected items,
+    lived experience) is kept no longer than its link works. Runs whenever a member asks for an
+    export and after each is built, so none outlives the next request for one; the rows stay,
+    so that an old link still says it has expired."""
+    return DataExport.objects.filter(expires_at__lte=timezone.now(), content__isnull=False).update(
+        content=None
+    )
 
 
 def data_export_build(*, export_id: str) -> None:
@@ -84,6 +95,7 @@ def data_export_build(*, export_id: str) -> None:
     export.content = content
     export.status = ExportStatus.READY
     export.save(update_fields=["content", "status"])
+    data_exports_purge()
 
 
 def data_exports_for(*, user: User):

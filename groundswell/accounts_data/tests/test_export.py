@@ -144,6 +144,38 @@ def test_expired_exports_are_dropped_when_a_new_one_is_asked_for(member):
     assert not DataExport.objects.filter(pk=old.pk).exists()
 
 
+def test_anyones_expired_export_is_emptied_when_an_export_is_asked_for_or_built(
+    client, member, outsider
+):
+    """Someone who never asks for another export kept their protected items and lived
+    experience in the database long after the link stopped working."""
+
+    def expired() -> DataExport:
+        return DataExport.objects.create(
+            owner=outsider,
+            status=ExportStatus.READY,
+            content={"x": 1},
+            expires_at=timezone.now() - timedelta(seconds=1),
+        )
+
+    def content(export: DataExport):
+        export.refresh_from_db()
+        return export.content
+
+    first = expired()
+    live = DataExport.objects.create(owner=outsider, status=ExportStatus.READY, content={"y": 2})
+    asked = data_export_request(user=member)
+    assert content(first) is None and content(live) == {"y": 2}
+
+    second = expired()
+    data_export_build(export_id=str(asked.pk))
+    assert content(second) is None and content(live) == {"y": 2}
+    # The old link still says it has expired.
+    client.force_login(outsider)
+    response = client.get(reverse("accounts_data:export_download", args=[second.pk]))
+    assert response.status_code == 410
+
+
 def test_the_profile_links_to_the_data_pages_for_its_owner_only(client, member, outsider):
     client.force_login(member)
     page = client.get(member.get_absolute_url()).content.decode()
