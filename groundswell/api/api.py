@@ -33,6 +33,7 @@ from groundswell.api.schemas import (
     VoteOut,
     VotesIn,
     VotesOut,
+    VotesRefused,
 )
 from groundswell.contributions import selectors as contribution_selectors
 from groundswell.core.ratelimit import RateLimited, rate_limit, rate_limit_consume
@@ -313,7 +314,7 @@ def cast_vote(request, slug: str, pk: int, vote: VoteIn):
 @api.post(
     "/projects/{slug}/votes",
     auth=signed_in,
-    response={200: VotesOut, **errors(400, 401, 403, 404, 413, 422, 429)},
+    response={200: VotesOut, **errors(400, 401, 403, 404, 413, 422, 429), 400: VotesRefused},
 )
 def cast_votes(request, slug: str, batch: VotesIn):
     """Record or change up to 100 of the member's votes in one request, as a client sends the

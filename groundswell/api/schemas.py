@@ -133,6 +133,11 @@ class Error(Schema):
     detail: str | dict[str, list[str]]
 
 
+class VotesRefused(Error):
+    # When votes sent together are refused because some statements are not open for votes.
+    statements_not_open: list[int] | None = None
+
+
 class ScoredStatementOut(Schema):
     statement: int
     text: str

@@ -171,3 +171,8 @@ def test_the_schema_documents_votes_at_once(client):
     operation = schema["paths"]["/api/v1/projects/{slug}/votes"]["post"]
     assert {"200", "400", "401", "403", "404", "422", "429"} <= set(operation["responses"])
     assert "offline" in operation["description"]
+    refused = operation["responses"]["400"]["content"]["application/json"]["schema"]["$ref"]
+    assert (
+        "statements_not_open"
+        in schema["components"]["schemas"][refused.split("/")[-1]]["properties"]
+    )
