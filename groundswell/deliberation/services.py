@@ -68,6 +68,22 @@ def _require_may_add(*, project: Project, author, open_to_participants: bool, wh
     return False
 
 
+# Characters nobody means to write in a statement or idea that still change how it reads or hide
+# a repeat: control characters (a bell, a NUL), direction overrides and isolates (they can turn
+# a statement's words round on screen), a zero-width space and a stray byte-order mark. Marks
+# that scripts and emoji need (zero-width joiners, left-to-right and right-to-left marks) stay.
+_UNWRITTEN = {
+    cp: (" " if chr(cp).isspace() else None)
+    for cp in [*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+} | {0x200B: None, 0xFEFF: None}
+
+
+def tidy(text: str) -> str:
+    """A statement or idea as it is saved: one space for each run of spaces and line breaks,
+    without the characters above."""
+    return " ".join(text.translate(_UNWRITTEN).split())
+
+
 def readable(text: str) -> bool:
     """Whether the text has something to read: not only spaces, zero-width or direction-control
     characters (which a form's own `required` check takes for text)."""
@@ -102,7 +118,7 @@ def statement_create(
         what="statements",
     )
     pre_moderated = settings.moderation == Moderation.PRE
-    text = " ".join(text.split())
+    text = tidy(text)
     if not readable(text):
         raise ValidationError({"text": UNREADABLE})
     if len(text) > STATEMENT_MAX_LENGTH:
@@ -353,7 +369,7 @@ def idea_create(
         open_to_participants=settings.participants_may_add_ideas,
         what="ideas",
     )
-    text = " ".join(text.split())
+    text = tidy(text)
     if not readable(text):
         raise ValidationError({"text": UNREADABLE})
     # Pre-moderation covers participants' ideas as it covers their statements.

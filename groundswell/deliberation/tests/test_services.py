@@ -553,3 +553,21 @@ def test_the_services_refuse_text_nobody_can_read(
         create(project=project, author=author, text=text)
     assert refused.value.message_dict == {"text": [services.UNREADABLE]}
     assert not Statement.objects.exists() and not Idea.objects.exists()
+
+
+def test_statements_and_ideas_are_saved_without_control_or_direction_override_characters(
+    project, host_admin
+):
+    """A bell or a right-to-left override in a statement changes how it reads (the override
+    turns its words round on screen), and a zero-width space let a repeat past the check."""
+    statement = services.statement_create(
+        project=project, author=host_admin, text="Pay\x07 travel \u202etime\u202c\u200b\ufeff"
+    )
+    assert statement.text == "Pay travel time"
+    with pytest.raises(ValidationError, match="already"):
+        services.statement_create(project=project, author=host_admin, text="Pay trav\u200bel time")
+    idea = services.idea_create(project=project, author=host_admin, text="Named\x00 carers\u2066")
+    assert idea.text == "Named carers"
+    # What scripts and emoji need stays: joiners and direction marks.
+    kept = "Family 👨\u200d👩\u200d👧 \u200f\u0634\u0643\u0631\u0627"
+    assert services.statement_create(project=project, author=host_admin, text=kept).text == kept
