@@ -184,6 +184,10 @@ class RankedIdeaOut(Schema):
 
 class ResultsOut(Schema):
     computed_at: datetime
+    # Later votes are waiting for the next recompute (a few seconds), or updating with them
+    # failed at `failed_at` (tried again at the next vote): these results are older than them.
+    pending: bool
+    failed_at: datetime | None
     participants: int
     statements: int
     votes: int

@@ -292,6 +292,8 @@ def analysis_results(*, project: Project, snapshot: AnalysisSnapshot | None) -> 
     return {
         **result,
         "computed_at": snapshot.computed_at,
+        "pending": snapshot.pending,
+        "failed_at": snapshot.failed_at,
         # By position, not as computed: the analysis lists participants in the order of their
         # voter keys ("u<member id>"), which would tell whoever knows who voted which mark, and
         # so which group, is whose.

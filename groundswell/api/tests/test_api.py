@@ -396,3 +396,31 @@ def test_results_not_yet_computed_say_why_as_the_page_does(client, project):
     snapshot.failed_at = timezone.now()
     snapshot.save(update_fields=["failed_at"])
     assert "the analysis of the votes failed" in client.get(url).json()["detail"]
+
+
+def test_results_say_whether_later_votes_are_still_to_be_counted(client, project):
+    """A client showing results could not tell them from results missing the latest votes."""
+    from django.utils import timezone
+
+    from groundswell.deliberation.models import AnalysisSnapshot
+
+    url = f"/api/v1/projects/{project.slug}/results"
+    snapshot = AnalysisSnapshot.objects.create(
+        project=project,
+        computed_at=timezone.now(),
+        result={"participants": 0, "statements": 0, "votes": 0},
+    )
+    current = client.get(url).json()
+    assert (current["pending"], current["failed_at"]) == (False, None)
+
+    snapshot.pending = True
+    snapshot.failed_at = timezone.now()
+    snapshot.save(update_fields=["pending", "failed_at"])
+    stale = client.get(url).json()
+    assert stale["pending"] is True and stale["failed_at"]
+    assert (
+        "pending"
+        in client.get("/api/v1/openapi.json").json()["components"]["schemas"]["ResultsOut"][
+            "properties"
+        ]
+    )
