@@ -606,6 +606,15 @@ def polis_export(*, project: Project, progress: Progress = _silent) -> dict[str,
             f"{credit}\nThe statements with comment ids from that conversation and their votes "
             "are shared under its licence: keep this attribution with them.\n"
         ).encode()
+    else:
+        # Gathered here, not with Pol.is: an import elsewhere credits this project, rather than
+        # "the Pol.is conversation" and the Polis software, which had no part in it.
+        question = " ".join(project.question.split())
+        files[ATTRIBUTION_FILE] = (
+            f"{CREDIT_START}the Groundswell project “{question}”, hosted by "
+            f"{' '.join(project.host_name.split())} ({settings.SITE_URL}"
+            f"{project.get_absolute_url()}).\nKeep this attribution with them.\n"
+        ).encode()
     return files
 
 

@@ -390,11 +390,27 @@ def test_an_imported_conversation_is_credited_on_its_pages_and_in_its_export(cli
         assert archive.read("ATTRIBUTION.txt").decode().startswith(credit)
 
 
-def test_a_project_of_members_only_has_no_credit_to_give(project, host_admin):
-    from groundswell.deliberation.services import statement_create
+def test_a_project_of_members_is_credited_as_itself_not_as_polis(
+    project, host_admin, practitioner, tmp_path
+):
+    """Imported elsewhere, an export of a project gathered here was credited to "the Pol.is
+    conversation" and "Data gathered using the Polis software", which had no part in it."""
+    from groundswell.deliberation.models import DeliberationSettings
+    from groundswell.deliberation.services import statement_create, vote_cast
 
-    statement_create(project=project, author=host_admin, text="Our own statement")
-    assert "ATTRIBUTION.txt" not in polis_export(project=project)
+    statement = statement_create(project=project, author=host_admin, text="Our own statement")
+    vote_cast(statement=statement, user=practitioner, value=1)
+    files = polis_export(project=project)
+    credit = files["ATTRIBUTION.txt"].decode().split("\n")[0]
+    assert project.question in credit and project.host_name in credit
+    assert "Polis" not in credit
+
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    elsewhere = factories.ProjectFactory()
+    polis_import(project=elsewhere, directory=tmp_path)
+    imported = DeliberationSettings.objects.get(project=elsewhere).imported_from
+    assert imported == credit
 
 
 @pytest.mark.django_db(transaction=True)
