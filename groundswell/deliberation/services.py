@@ -142,7 +142,9 @@ def statement_create(
         statement = Statement(
             project=project,
             text=text,
-            is_seed=is_host,
+            # Stored for hosts' named seeds only: on a protected statement it would say that one
+            # of the hosts wrote it (the only host, in many projects).
+            is_seed=is_host and attribution != Attribution.PROTECTED,
             status=StatementStatus.PENDING
             if pre_moderated and not is_host
             else StatementStatus.ACCEPTED,

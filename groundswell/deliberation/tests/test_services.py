@@ -571,3 +571,11 @@ def test_statements_and_ideas_are_saved_without_control_or_direction_override_ch
     # What scripts and emoji need stays: joiners and direction marks.
     kept = "Family 👨\u200d👩\u200d👧 \u200f\u0634\u0643\u0631\u0627"
     assert services.statement_create(project=project, author=host_admin, text=kept).text == kept
+
+
+def test_a_hosts_protected_statement_is_not_marked_as_a_hosts_seed(project, host_admin):
+    named = services.statement_create(project=project, author=host_admin, text="Named seed")
+    protected = services.statement_create(
+        project=project, author=host_admin, text="Protected one", attribution="protected"
+    )
+    assert (named.is_seed, protected.is_seed) == (True, False)
