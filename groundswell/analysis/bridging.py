@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from groundswell.analysis.matrix import VoteMatrix
+from groundswell.analysis.matrix import VoteMatrix, active_statements
 from groundswell.analysis.pca import Projection, project
 from groundswell.analysis.prepared import PreparedVotes, prepare_votes
 
@@ -69,7 +69,7 @@ def perspective_bridging(
     statement counts there as if none of it had voted (agreement 1/2): its rate, and so the
     score, then tell nothing of how those one or two people voted.
     """
-    active = ~np.isin(votes.statement_ids, np.asarray(list(moderated_out), dtype=object))
+    active = active_statements(statement_ids=votes.statement_ids, moderated_out=moderated_out)
     prepared = prepare_votes(votes=votes, active=active)
     result = perspective_bridging_prepared(
         prepared=prepared, perspectives=perspectives, min_voters=min_voters
@@ -157,7 +157,7 @@ def latent_bridging(
     seed: int = 0,
 ) -> LatentBridging:
     """Community Notes-style factor model; see :func:`fit_latent_bridging` for the method."""
-    active = ~np.isin(votes.statement_ids, np.asarray(list(moderated_out), dtype=object))
+    active = active_statements(statement_ids=votes.statement_ids, moderated_out=moderated_out)
     prepared = prepare_votes(votes=votes, active=active)
     projection = project(prepared=prepared, n_components=min(n_factors, 2), seed=seed)
     return fit_latent_bridging(

@@ -249,8 +249,10 @@ def _group_base_clusters(
 ) -> tuple[dict[int, np.ndarray], dict[int, float]]:
     """Weighted k-means of the base clusters for each k, and each one's silhouette."""
     n_base = len(centres)
-    # Pol.is caps k by the number of base clusters: min(max_k, 2 + n_base // 12).
-    top_k = min(max_k, 2 + n_base // 12, n_base - 1)
+    # Pol.is caps k by the number of base clusters: min(max_k, 2 + n_base // 12). Two base
+    # clusters (say two camps who each voted alike) are two groups, as in Pol.is; only a
+    # single one leaves nothing to split.
+    top_k = min(max_k, 2 + n_base // 12, n_base)
     groupings: dict[int, np.ndarray] = {}
     silhouettes: dict[int, float] = {}
     if top_k < 2:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,7 +122,7 @@ class VoteMatrix:
             rows = keys // m
             cols = (keys % m).astype(np.int32)
         indptr = _indptr(np.bincount(rows, minlength=n))
-        matrix = sp.csr_matrix((chosen_values.astype(np.int8), cols, indptr), shape=(n, m))
+        matrix = sp.csr_matrix((_as_votes(chosen_values), cols, indptr), shape=(n, m))
         return cls(votes=matrix, participant_ids=p_ids, statement_ids=s_ids)
 
     @classmethod
@@ -140,13 +140,31 @@ class VoteMatrix:
         n, m = dense.shape
         indptr = _indptr(seen.sum(axis=1))
         matrix = sp.csr_matrix(
-            (dense[rows, cols].astype(np.int8), cols.astype(np.int32), indptr), shape=(n, m)
+            (_as_votes(dense[rows, cols]), cols.astype(np.int32), indptr), shape=(n, m)
         )
         return cls(
             votes=matrix,
             participant_ids=np.arange(n) if participant_ids is None else participant_ids,
             statement_ids=np.arange(m) if statement_ids is None else statement_ids,
         )
+
+
+def _as_votes(values: np.ndarray) -> np.ndarray:
+    """``values`` as int8, refusing any but -1, 0 and 1 first: cast blindly, 0.5 would
+    become a pass and 255 a disagree."""
+    values = np.asarray(values)
+    if values.dtype == np.int8:
+        return values  # ``VoteMatrix`` checks these itself
+    if values.dtype.kind in "iu":
+        # Two reductions: much cheaper than comparing every vote with its cast.
+        bad = values.size > 0 and (values.min() < -1 or values.max() > 1)
+    else:
+        with np.errstate(invalid="ignore"):
+            cast = values.astype(np.int8)
+        bad = bool((cast != values).any())
+    if bad:
+        raise ValueError("vote values must be +1 (agree), -1 (disagree) or 0 (pass)")
+    return values.astype(np.int8)
 
 
 def _indptr(row_counts: np.ndarray) -> np.ndarray:
@@ -214,3 +232,17 @@ def align_ids(*, new_ids: np.ndarray, old_ids: np.ndarray) -> np.ndarray:
     found = np.minimum(found, len(sorted_old) - 1)
     hit = sorted_old[found] == new_ids
     return np.where(hit, order[found], -1).astype(np.int64)
+
+
+def active_statements(
+    *, statement_ids: np.ndarray, moderated_out: Collection[object]
+) -> np.ndarray:
+    """True for each of ``statement_ids`` that is not in ``moderated_out``.
+
+    Ids are matched as :func:`align_ids` matches them, so a statement moderated out by its
+    id as a number is out when the matrix names it as text (or the other way round).
+    """
+    moderated = np.asarray(list(moderated_out))
+    if moderated.size == 0:
+        return np.ones(len(statement_ids), dtype=bool)
+    return align_ids(new_ids=statement_ids, old_ids=moderated.reshape(-1)) < 0

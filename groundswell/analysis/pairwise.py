@@ -73,6 +73,9 @@ def bradley_terry(
         raise ValueError(f"unknown outcome(s) {sorted(map(str, bad))}; use {_OUTCOMES}")
     item_list = list(items) if items is not None else list(dict.fromkeys(firsts + seconds))
     position = {item: i for i, item in enumerate(item_list)}
+    if len(position) != len(item_list):
+        # A repeated item would be ranked twice: once with its comparisons, once without.
+        raise ValueError("items must not repeat")
     try:
         a = np.array([position[x] for x in firsts], dtype=np.int64)
         b = np.array([position[x] for x in seconds], dtype=np.int64)
@@ -195,6 +198,8 @@ def _newton(
 ) -> tuple[np.ndarray, int, bool]:
     """Damped Newton ascent; the prior makes the log-posterior strictly concave."""
     theta = np.zeros(n)
+    if n == 0:
+        return theta, 0, True
     current = _log_posterior(winner=winner, loser=loser, credit=credit, theta=theta, prior=prior)
     for iteration in range(1, max_iter + 1):
         p = 1.0 / (1.0 + np.exp(-(theta[winner] - theta[loser])))

@@ -27,7 +27,7 @@ from groundswell.analysis.clustering import (
     select_participants,
 )
 from groundswell.analysis.consensus import Consensus, select_consensus
-from groundswell.analysis.matrix import VoteMatrix, align_ids
+from groundswell.analysis.matrix import VoteMatrix, active_statements, align_ids
 from groundswell.analysis.pca import Projection, project
 from groundswell.analysis.prepared import prepare_votes
 from groundswell.analysis.repness import (
@@ -156,12 +156,7 @@ def _analyse(
     options: AnalysisOptions,
 ) -> AnalysisResult:
     statement_ids = votes.statement_ids
-    moderated = np.asarray(list(moderated_out))
-    active = (
-        ~np.isin(statement_ids, moderated)
-        if moderated.size
-        else np.ones(votes.n_statements, dtype=bool)
-    )
+    active = active_statements(statement_ids=statement_ids, moderated_out=moderated_out)
     prepared = prepare_votes(votes=votes, active=active)
     active_ids = statement_ids[active]
 
@@ -173,7 +168,9 @@ def _analyse(
         participant_map = align_ids(new_ids=votes.participant_ids, old_ids=previous.participant_ids)
 
     start = None
-    if previous is not None and statement_map is not None:
+    # A previous result with no statements analysed (all moderated out, or no votes yet) has
+    # no axes to start from.
+    if previous is not None and statement_map is not None and previous.active.any():
         old = previous.projection.components
         start = np.where(statement_map[None, :] >= 0, old[:, np.maximum(statement_map, 0)], 0.0)
     projection = project(
@@ -196,6 +193,10 @@ def _analyse(
         min_votes=options.min_votes,
         greedy_n=options.greedy_n,
     )
+    if prepared.values.nnz == 0:
+        # No votes on the statements analysed (every one moderated out, say): no one to place,
+        # rather than one group of people who voted on nothing that is being analysed.
+        clustered = np.zeros_like(clustered)
     clustering = cluster_participants(
         coordinates=projection.coordinates,
         clustered=clustered,

@@ -51,6 +51,16 @@ def test_bad_values_are_refused():
         VoteMatrix(votes=matrix, participant_ids=[1], statement_ids=[1, 2])
 
 
+@pytest.mark.parametrize("value", [0.5, 1.5, -0.5, 255, -255, np.nan])
+def test_votes_that_are_not_whole_agree_disagree_or_pass_are_refused(value):
+    # Cast to int8 as they were, 0.5 ("somewhat agree") became a pass and 255 a disagree.
+    with pytest.raises(ValueError, match="vote values"):
+        VoteMatrix.from_triples(participants=[1, 2], statements=[1, 1], values=[1, value])
+    if not np.isnan(value):  # in a dense array NaN means "did not vote"
+        with pytest.raises(ValueError, match="vote values"):
+            VoteMatrix.from_dense(dense=np.array([[1.0, value]]))
+
+
 def test_wrong_id_length_is_refused():
     matrix = sp.csr_matrix(np.array([[1.0, -1.0]]))
     with pytest.raises(ValueError, match="statement_ids"):

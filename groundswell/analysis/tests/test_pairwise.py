@@ -103,3 +103,18 @@ def test_many_items_use_mm_and_agree_with_newton(monkeypatch):
 def test_bad_comparisons_are_refused(comparison, message):
     with pytest.raises(ValueError, match=message):
         bradley_terry(comparisons=[comparison])
+
+
+def test_nothing_to_rank_ranks_nothing():
+    ranking = bradley_terry(comparisons=[])
+    assert ranking.items == () and ranking.converged
+    assert ranking.score.shape == (0,)
+
+
+def test_an_item_named_twice_is_refused_rather_than_ranked_twice():
+    # Ranked twice, "b" would come out both above and below "a".
+    with pytest.raises(ValueError, match="repeat"):
+        bradley_terry(
+            comparisons=[Comparison(first="a", second="b", outcome="second")],
+            items=["a", "b", "b"],
+        )

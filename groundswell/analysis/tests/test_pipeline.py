@@ -111,3 +111,44 @@ def test_participants_are_those_with_votes_on_statements_not_moderated_out():
     assert (result.n_participants, result.n_votes) == (2, 2)
     everything_out = analyse(votes, moderated_out=[0, 1], seed=0)
     assert (everything_out.n_participants, everything_out.n_votes) == (0, 0)
+
+
+def test_with_every_statement_moderated_out_nobody_is_in_a_group():
+    world = _world(7)
+    everything_out = analyse(world.votes, moderated_out=world.votes.statement_ids.tolist(), seed=0)
+    assert everything_out.n_participants == 0
+    assert everything_out.groups == () and (everything_out.labels == -1).all()
+
+
+def test_two_camps_who_each_voted_alike_are_two_groups():
+    """Every participant in a camp has the same position on the map, so there are only two
+    base clusters; that is two groups (as in Pol.is), not one group in which the minority's
+    disagreement is outvoted into "consensus"."""
+    dense = np.ones((10, 6))
+    dense[8:] = -1  # two people disagree with everything the other eight agree with
+    result = analyse(VoteMatrix.from_dense(dense=dense), seed=0)
+    assert result.clustering.k == 2
+    assert sorted(g.size for g in result.groups) == [2, 8]
+    assert result.consensus.agree == () and result.consensus.disagree == ()
+    directions = {g.size: {r.direction for r in g.representative} for g in result.groups}
+    assert directions == {8: {"agree"}, 2: {"disagree"}}
+
+
+def test_an_update_from_a_result_with_no_statements_starts_cold():
+    world = _world(6)
+    everything_out = analyse(world.votes, moderated_out=world.votes.statement_ids.tolist(), seed=0)
+    update = analyse(world.votes, previous=everything_out, seed=0)
+    cold = analyse(world.votes, seed=0)
+    assert update.clustering.k == cold.clustering.k == 3
+    assert adjusted_rand_score(update.labels, cold.labels) == 1.0
+
+
+def test_statements_are_moderated_out_whether_named_by_number_or_text():
+    dense = np.random.default_rng(0).choice([-1.0, 0.0, 1.0], size=(20, 4))
+    as_text = VoteMatrix.from_dense(dense=dense, statement_ids=["10", "11", "12", "13"])
+    assert analyse(as_text, moderated_out=[12], seed=0).active.tolist() == [1, 1, 0, 1]
+    as_numbers = VoteMatrix.from_dense(dense=dense, statement_ids=[10, 11, 12, 13])
+    # A list that mixes kinds of id still takes out the statements it names.
+    mixed = analyse(as_numbers, moderated_out=["gone", 12], seed=0)
+    assert mixed.active.tolist() == [1, 1, 0, 1]
+    assert 12 not in {b.statement for b in mixed.bridging}
