@@ -219,12 +219,13 @@ def pairwise(*, project_id: int) -> list[dict]:
     rows = ComparisonRow.objects.filter(project_id=project_id).values_list(
         "first_id", "second_id", "outcome"
     )
+    in_pool = set(ideas)  # a list would be searched once per comparison
     # "Can't decide" (stored as Outcome.TIE) says nothing about which matters more: a skip to
     # the model, not a tie that would count as half a win each and pull both towards the middle.
     comparisons = [
         Comparison(first=f, second=s, outcome="skip" if o == Outcome.TIE else o)
         for f, s, o in rows
-        if f in ideas and s in ideas
+        if f in in_pool and s in in_pool
     ]
     if len(ideas) < 2 or not comparisons:
         return []
