@@ -1,6 +1,7 @@
 from django.core.paginator import Page, Paginator
 
 
-def paginate(request, items, *, per_page: int = 20) -> Page:
+def paginate(request, items, *, per_page: int = 20, param: str = "page") -> Page:
+    """`param` names the page number in the query string: its own for each list on one page."""
     # get_page turns a missing, malformed or out-of-range page number into a real page.
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+    return Paginator(items, per_page).get_page(request.GET.get(param))

@@ -179,7 +179,9 @@ def statements_seed(
     """
     if not can(user=author, action=Action.EDIT, project=project):
         raise PermissionDenied("Only the project's hosts can add several statements at once.")
-    texts = [(number, " ".join(line.split())) for number, line in enumerate(lines, start=1)]
+    # Tidied as statement_create saves them, so that two lines the same but for a zero-width
+    # space are found here as repeats, not refused half-way as if one had been added.
+    texts = [(number, tidy(line)) for number, line in enumerate(lines, start=1)]
     texts = [(number, text) for number, text in texts if text]
     if not texts:
         raise ValidationError({"statements": "Write at least one statement, one per line."})
@@ -191,10 +193,10 @@ def statements_seed(
             }
         )
     # Only the keys of the pasted lines are looked up, by the index on (project, text_key).
-    in_project = set(
+    in_project = dict(
         Statement.objects.filter(
             project=project, text_key__in={text_key(text) for _, text in texts}
-        ).values_list("text_key", flat=True)
+        ).values_list("text_key", "status")
     )
     first_seen: dict[str, int] = {}
     problems = []
@@ -210,7 +212,10 @@ def statements_seed(
         elif key in first_seen:
             problems.append(f"Line {number}: the same statement as line {first_seen[key]}.")
         elif key in in_project:
-            problems.append(f"Line {number}: that statement is already in this project.")
+            # What became of the other, as for a single statement: "already in this project"
+            # sent hosts looking in the list for one that waits, or was rejected or taken down.
+            taken = _STATEMENT_TAKEN.get(in_project[key], _STATEMENT_TAKEN[None])
+            problems.append(f"Line {number}: {taken[0].lower()}{taken[1:]}")
         first_seen.setdefault(key, number)
     if problems:
         raise ValidationError({"statements": problems})

@@ -1,7 +1,13 @@
 from django import forms
 
 from groundswell.moderation.models import FlagReason, Outcome
-from groundswell.moderation.services import APPEAL_MAX, NOTE_MAX, REASON_MAX, AppealOutcome
+from groundswell.moderation.services import (
+    APPEAL_MAX,
+    DECIDED_MEANWHILE,
+    NOTE_MAX,
+    REASON_MAX,
+    AppealOutcome,
+)
 from groundswell.projects.models import ContributionModeration
 
 _REASON_HELP = (
@@ -44,9 +50,14 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Give a reason for the decision."},
     )
 
-    def __init__(self, *args, outcomes: list[str], **kwargs):
+    def __init__(self, *args, outcomes: list[str], status: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcomes_set(outcomes)
+        seen = self.data.get("seen") if self.is_bound else None
+        if seen and status and seen != status:
+            # The page was made before a decision (another host's, or the first of a double
+            # click): a decision it listed may be gone, and "choose one listed" would puzzle.
+            self.fields["outcome"].error_messages["invalid_choice"] = DECIDED_MEANWHILE
 
     def outcomes_set(self, outcomes: list[str]) -> None:
         labels = dict(Outcome.choices)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from groundswell.deliberation.models import Statement
+from groundswell.deliberation.models import Statement, StatementStatus
 from groundswell.moderation.items import HIDDEN, ITEM_TYPES, REMOVED, ItemType
 from groundswell.moderation.models import (
     ADVERSE,
@@ -21,6 +21,12 @@ from groundswell.projects.models import ContributionModeration, Project
 from groundswell.projects.permissions import Action, can
 
 REASON_MAX = 1000
+# A decision sent from a page made before the item was decided (by another host, or by the
+# first of a double click).
+DECIDED_MEANWHILE = (
+    "Someone decided about this item a moment ago (see Earlier decisions). Choose again from "
+    "the decisions now listed, if there is still something to decide."
+)
 NOTE_MAX = 500
 APPEAL_MAX = 1000
 
@@ -184,10 +190,24 @@ def _settle_appeals(*, item_type: ItemType, item, reason: str, by) -> None:
         _tell_author(decision_id=decision_id)
 
 
-def statement_moderate(*, statement: Statement, by, accept: bool, reason: str = "") -> Decision:
+# Where a one-click finds the statement now, when it is no longer what the host's page showed.
+_STATEMENT_NOW = {
+    StatementStatus.ACCEPTED: "open for votes",
+    StatementStatus.REJECTED: "rejected",
+    StatementStatus.PENDING: "waiting for a host",
+}
+
+
+def statement_moderate(
+    *, statement: Statement, by, accept: bool, reason: str = "", seen: str | None = None
+) -> Decision:
     """A host's one-click accept or reject on the statements page, recorded as a decision like
     any other: the author gets the notice and, for a rejection, the appeal (protected authors
-    too, through their key, and without anyone learning who they are). No reason is needed."""
+    too, through their key, and without anyone learning who they are). No reason is needed.
+
+    `seen` is the status the host's list showed (waiting, or rejected): a click on a page made
+    before another host decided (or a second click) changes nothing. Otherwise a reject meant
+    for a waiting statement would take down one a colleague has just opened for votes."""
     project = statement.project
     if not can(user=by, action=Action.MODERATE, project=project):
         raise PermissionDenied("Only the project's hosts can moderate statements.")
@@ -205,6 +225,11 @@ def statement_moderate(*, statement: Statement, by, accept: bool, reason: str = 
                 "That statement is already open for votes."
                 if accept
                 else "That statement is already rejected."
+            )
+        if seen is not None and statement.status != seen:
+            raise ValidationError(
+                "Someone decided about that statement a moment ago: it is "
+                f"{_STATEMENT_NOW.get(statement.status, 'no longer waiting')}."
             )
         default = STATEMENT_ACCEPT_REASON if accept else STATEMENT_REJECT_REASON
         return decision_make(

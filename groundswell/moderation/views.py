@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from groundswell.core.forms import add_service_errors
 from groundswell.core.pagination import paginate
 from groundswell.core.ratelimit import rate_limit
+from groundswell.deliberation.models import StatementStatus
 from groundswell.deliberation.selectors import statement_get, statements_pending
 from groundswell.moderation import selectors, services
 from groundswell.moderation.forms import (
@@ -87,20 +88,43 @@ def _with_items(appeals) -> list:
     return appeals
 
 
+def _waiting_page(request, items, *, param: str, section: str):
+    """A page of statements or ideas waiting for a host, with links to the pages before and
+    after: the statements page shows the oldest few and sends hosts here for the rest."""
+    page = paginate(request, items, per_page=PENDING_SHOWN, param=param)
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = number
+        return f"?{query.urlencode()}#{section}-title"
+
+    page.previous_link = link(page.previous_page_number()) if page.has_previous() else ""
+    page.next_link = link(page.next_page_number()) if page.has_next() else ""
+    return page
+
+
 def _queue_context(request, *, project=None) -> dict:
     page = paginate(request, selectors.flagged_items(project=project), per_page=20)
     pending = selectors.contributions_pending(project=project)
-    statements = selectors.statements_pending(project=project)
-    ideas = selectors.ideas_pending(project=project)
+    statements = _waiting_page(
+        request,
+        selectors.statements_pending(project=project),
+        param="statements_page",
+        section="pending-statements",
+    )
+    ideas = _waiting_page(
+        request,
+        selectors.ideas_pending(project=project),
+        param="ideas_page",
+        section="pending-ideas",
+    )
     return {
         "page": page,
         "entries": selectors.queue_entries(rows=page.object_list),
         "pending": pending[:PENDING_SHOWN],
         "pending_count": pending.count(),
-        "pending_statements": statements[:PENDING_SHOWN],
-        "pending_statements_count": statements.count(),
-        "pending_ideas": ideas[:PENDING_SHOWN],
-        "pending_ideas_count": ideas.count(),
+        "pending_statements": statements,
+        "pending_ideas": ideas,
         "appeals": _with_items(selectors.appeals_open(project=project)[:PENDING_SHOWN]),
         "item_types": ITEM_TYPES,
     }
@@ -149,7 +173,7 @@ def decide(request, slug: str, kind: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user, action=Action.MODERATE)
     kind_def, item = _item_or_404(project, kind, pk)
     outcomes = services.outcomes_for(item_type=kind_def, item=item)
-    form = DecisionForm(_posted(request), outcomes=outcomes)
+    form = DecisionForm(_posted(request), outcomes=outcomes, status=item.status)
     if request.method == "POST" and form.is_valid():
         try:
             decision = services.decision_make(
@@ -190,6 +214,7 @@ def statement_moderate(request, slug: str, pk: int):
         messages.error(request, " ".join(form.errors["decision"]))
         return redirect("deliberation:statements", slug=slug)
     accept = form.cleaned_data["decision"] == "accept"
+    seen = request.POST.get("seen")
     from_rejected = request.POST.get("next") == "rejected"
     # Back to the list of those still waiting, with the outcome shown there: a host working
     # down a long list goes on from where they were, not from the top of the page.
@@ -198,7 +223,13 @@ def statement_moderate(request, slug: str, pk: int):
     )
     tags = "in-page" if in_list else ""
     try:
-        services.statement_moderate(statement=statement, by=request.user, accept=accept)
+        services.statement_moderate(
+            statement=statement,
+            by=request.user,
+            accept=accept,
+            # What the host's list showed (waiting, or rejected), sent with the click.
+            seen=seen if seen in (StatementStatus.PENDING, StatementStatus.REJECTED) else None,
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages), extra_tags=tags)
     else:
@@ -212,7 +243,11 @@ def statement_moderate(request, slug: str, pk: int):
             extra_tags=tags,
         )
     if from_rejected:
-        return redirect("deliberation:statements_rejected", slug=slug)
+        # Back to the page of the list the host was working on (an imported conversation can
+        # have hundreds of comments left out), not its first page.
+        url = reverse("deliberation:statements_rejected", kwargs={"slug": slug})
+        page = request.POST.get("page", "")
+        return redirect(f"{url}?page={page}" if page.isdigit() and len(page) < 10 else url)
     url = reverse("deliberation:statements", kwargs={"slug": slug})
     return redirect(f"{url}#pending-title" if in_list else url)
 

@@ -100,3 +100,42 @@ def test_a_pasted_list_counts_as_one_post_and_members_are_still_limited(
     for i in range(2):
         assert client.post(url, {"text": f"Mine {i}", "attribution": "named"}).status_code == 302
     assert client.post(url, {"text": "Mine 3", "attribution": "named"}).status_code == 429
+
+
+def test_a_line_repeating_a_statement_not_open_says_what_became_of_it(
+    client, project, host_admin, practitioner
+):
+    """A host pasting a statement a participant suggested (waiting), or one a host rejected, is
+    not told it is "already in this project": they would look for it in the list in vain."""
+    services.deliberation_settings_update(project=project, by=host_admin, moderation="pre")
+    services.statement_create(project=project, author=practitioner, text="Waiting here")
+    rejected = services.statement_create(project=project, author=practitioner, text="Turned down")
+    Statement.objects.filter(pk=rejected.pk).update(status=StatementStatus.REJECTED)
+    client.force_login(host_admin)
+    response = _seed(client, project, "waiting HERE\nturned down\nA new one")
+    assert response.status_code == 400
+    body = html.unescape(response.content.decode())
+    assert (
+        "Line 1: that statement has already been suggested and is waiting for a host to look "
+        "at it." in body
+    )
+    assert "Line 2: that statement has already been suggested, and a host did not accept it." in (
+        body
+    )
+    assert "already in this project" not in body
+    assert not Statement.objects.filter(text="A new one").exists()
+
+
+def test_lines_the_same_but_for_an_invisible_character_are_named_as_repeats(
+    client, project, host_admin
+):
+    """Text pasted from a web page or a PDF carries zero-width spaces and control characters,
+    which statements are saved without: two such lines are the same statement, said as such,
+    not "you have already added that statement" about a list of which nothing was added."""
+    client.force_login(host_admin)
+    response = _seed(client, project, "Zero\u200bwidth here\nZerowidth here\nBell\x07 rings")
+    assert response.status_code == 400
+    body = html.unescape(response.content.decode())
+    assert body.count("Line 2: the same statement as line 1.") == 2
+    assert "already added" not in body
+    assert not Statement.objects.exists()

@@ -406,3 +406,66 @@ def test_working_down_the_waiting_list_comes_back_to_it(client, pre_moderated, w
     page = html.unescape(client.get(response.url).content.decode())
     assert 'id="pending-title"' not in page
     assert f"Statement accepted. “{last.text}”" in page.split('class="messages"')[1]
+
+
+@pytest.mark.parametrize(
+    ("first", "stale", "now", "said"),
+    [
+        ("accept", "reject", StatementStatus.ACCEPTED, "it is open for votes"),
+        ("reject", "accept", StatementStatus.REJECTED, "it is rejected"),
+    ],
+)
+def test_a_click_on_a_stale_waiting_list_does_not_undo_another_hosts_decision(
+    client, pre_moderated, writer, host_admin, staff, first, stale, now, said
+):
+    """Two hosts have the list of waiting statements open. One accepts a statement (people
+    start voting on it); the other, on the old page, clicks Reject on it: it stays open for
+    votes, with one decision, and the second host is told what became of it. The same the
+    other way round: a statement a colleague rejected is not accepted from the old list."""
+    statement = _waiting(pre_moderated, writer)
+    url = f"/projects/{pre_moderated.slug}/statements/{statement.pk}/moderate/"
+    client.force_login(host_admin)
+    # The list of those waiting sends what it showed with each click.
+    form = client.get(f"/projects/{pre_moderated.slug}/statements/").content.decode()
+    form = form.split(f'action="{url}"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="seen" value="pending">' in form
+    services.statement_moderate(statement=statement, by=staff, accept=first == "accept")
+    assert Statement.objects.get(pk=statement.pk).status == now
+
+    response = client.post(url, {"decision": stale, "seen": "pending"}, follow=True)
+    assert Statement.objects.get(pk=statement.pk).status == now
+    assert Decision.objects.filter(item_id=statement.pk).count() == 1
+    page = html.unescape(response.content.decode())
+    assert f"Someone decided about that statement a moment ago: {said}." in page
+
+
+def test_accepting_from_a_later_page_of_the_rejected_list_comes_back_to_that_page(
+    client, project, writer, host_admin
+):
+    from groundswell.deliberation.views import STATEMENTS_PER_PAGE
+
+    rejected = [
+        statement_create(project=project, author=writer, text=f"Left out {n}")
+        for n in range(STATEMENTS_PER_PAGE + 2)
+    ]
+    Statement.objects.filter(pk__in=[s.pk for s in rejected]).update(
+        status=StatementStatus.REJECTED
+    )
+    client.force_login(host_admin)
+    rejected_url = f"/projects/{project.slug}/statements/rejected/"
+    page = client.get(rejected_url + "?page=2").content.decode()
+    assert 'name="page" value="2"' in page
+    last = rejected[-1]
+    response = client.post(
+        f"/projects/{project.slug}/statements/{last.pk}/moderate/",
+        {"decision": "accept", "next": "rejected", "seen": "rejected", "page": "2"},
+    )
+    assert response.status_code == 302 and response.url == rejected_url + "?page=2"
+    assert Statement.objects.get(pk=last.pk).status == StatementStatus.ACCEPTED
+    # Anything else sent as the page goes back to the first.
+    other = rejected[-2]
+    response = client.post(
+        f"/projects/{project.slug}/statements/{other.pk}/moderate/",
+        {"decision": "accept", "next": "rejected", "page": "2; DROP"},
+    )
+    assert response.url == rejected_url

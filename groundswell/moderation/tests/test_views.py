@@ -480,3 +480,83 @@ def test_a_decision_beaten_by_another_host_offers_what_is_left(
     assert "Someone else decided about this item a moment ago" in page
     assert 'value="remove"' in page and 'value="hide"' not in page
     assert Decision.objects.filter(item_id=named.pk).count() == 1
+
+
+def test_a_double_click_or_a_stale_page_says_the_item_was_decided_meanwhile(
+    client, project, writer, host_admin
+):
+    """A host approves a waiting idea and the form is sent twice (a double click; or a second
+    host's page was made before the first decided). The second answer, the one on the screen,
+    says the idea was decided a moment ago, not "choose one of the decisions listed" about the
+    decision the host did choose from the list; and there is one decision."""
+    from groundswell.deliberation.models import DeliberationSettings, Idea, IdeaStatus, Moderation
+    from groundswell.deliberation.services import idea_create
+
+    DeliberationSettings.objects.update_or_create(
+        project=project, defaults={"moderation": Moderation.PRE}
+    )
+    idea = idea_create(project=project, author=writer, text="Evening clinics")
+    client.force_login(host_admin)
+    url = _decide_url(project, "idea", idea)
+    assert 'name="seen" value="pending"' in client.get(url).content.decode()
+    sent = {"outcome": "approve", "reason": "Fits the question.", "seen": "pending"}
+    assert client.post(url, sent).status_code == 302
+    again = client.post(url, sent)
+    assert again.status_code == 400
+    page = again.content.decode()
+    assert "Someone decided about this item a moment ago" in page
+    assert "Choose one of the decisions listed" not in page
+    # The form now carries the status it shows: a choice sent from it is judged afresh.
+    assert 'name="seen" value="accepted"' in page
+    assert Idea.objects.get(pk=idea.pk).status == IdeaStatus.ACCEPTED
+    assert Decision.objects.filter(item_kind="idea", item_id=idea.pk).count() == 1
+    # A choice not listed on an up-to-date page is still refused as before.
+    bogus = client.post(url, {**sent, "seen": "accepted"}).content.decode()
+    assert "Choose one of the decisions listed" in bogus
+
+
+def test_the_decision_page_of_an_idea_says_an_idea(client, project, host_admin, statement):
+    from groundswell.deliberation.services import idea_create
+
+    idea = idea_create(project=project, author=host_admin, text="Evening clinics")
+    client.force_login(host_admin)
+    page = client.get(_decide_url(project, "idea", idea)).content.decode()
+    assert "<h1>Decide on an idea</h1>" in page
+    page = client.get(_decide_url(project, "statement", statement)).content.decode()
+    assert "<h1>Decide on a statement</h1>" in page
+
+
+def test_every_statement_and_idea_waiting_can_be_reached_from_the_queue(
+    client, project, writer, host_admin
+):
+    """The statements page shows the oldest waiting statements and says the moderation queue
+    lists them all: past the first page the queue pages through them, each list by itself."""
+    from groundswell.deliberation.models import DeliberationSettings, Moderation
+    from groundswell.deliberation.services import idea_create, statement_create
+    from groundswell.moderation.views import PENDING_SHOWN
+
+    DeliberationSettings.objects.update_or_create(
+        project=project, defaults={"moderation": Moderation.PRE}
+    )
+    for n in range(PENDING_SHOWN + 2):
+        statement_create(project=project, author=writer, text=f"Waiting statement {n}.")
+        idea_create(project=project, author=writer, text=f"Waiting idea {n}.")
+    client.force_login(host_admin)
+    statements = client.get(f"/projects/{project.slug}/statements/").content.decode()
+    assert "moderation queue</a> lists them all" in statements
+
+    first = client.get(_queue(project)).content.decode()
+    assert f"Waiting statement {PENDING_SHOWN - 1}." in first
+    assert f"Waiting statement {PENDING_SHOWN}." not in first
+    assert f"{PENDING_SHOWN + 2} waiting, oldest first; 1 to {PENDING_SHOWN} shown" in first
+    assert 'href="?statements_page=2#pending-statements-title"' in first
+    assert 'href="?ideas_page=2#pending-ideas-title"' in first
+
+    second = client.get(_queue(project) + "?statements_page=2").content.decode()
+    statements_part = second.split('id="pending-statements-title"')[1].split("</section>")[0]
+    ideas_part = second.split('id="pending-ideas-title"')[1].split("</section>")[0]
+    assert f"Waiting statement {PENDING_SHOWN + 1}." in statements_part
+    assert "Waiting statement 0." not in statements_part
+    assert "Waiting idea 0." in ideas_part  # the ideas stay at their own first page
+    assert 'href="?statements_page=1#pending-statements-title"' in statements_part
+    assert 'href="?statements_page=2&amp;ideas_page=2#pending-ideas-title"' in ideas_part
