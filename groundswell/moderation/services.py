@@ -1,6 +1,8 @@
 """Every write in moderation: flag, decide, appeal, decide the appeal, choose pre-moderation,
 and a host's one-click accept or reject of a statement."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -128,6 +130,11 @@ def decision_make(
     seen = item.status
     with transaction.atomic():
         _item_lock(item_type=item_type, item=item)
+        repeat = _same_decision_just_made(
+            item_type=item_type, item=item, outcome=outcome, reason=reason, by=by
+        )
+        if repeat is not None:
+            return repeat
         if outcome not in outcomes_for(item_type=item_type, item=item):
             raise ValidationError(
                 {
@@ -166,6 +173,33 @@ def decision_make(
         if decision.author_id and outcome in ADVERSE:
             _tell_author(decision_id=decision.pk)
     return decision
+
+
+# A decision sent again this soon, word for word, by the same person, is one decision sent twice.
+REPEAT_WINDOW = timedelta(seconds=30)
+
+
+def _same_decision_just_made(
+    *, item_type: ItemType, item, outcome: str, reason: str, by
+) -> Decision | None:
+    """The decision the same moderator has just recorded on the item, with the same outcome
+    and reason: a double click on "Keep" or "Ask for an edit", which change no status, would
+    otherwise record two decisions and send the author two notices. Called under the item's
+    row lock, so the second of two clicks sees the first's decision."""
+    latest = (
+        Decision.objects.filter(item_kind=item_type.kind, item_id=item.pk)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    if (
+        latest is not None
+        and latest.outcome == outcome
+        and latest.decided_by_id == by.pk
+        and latest.reason == reason
+        and timezone.now() - latest.decided_at < REPEAT_WINDOW
+    ):
+        return latest
+    return None
 
 
 def _settle_appeals(*, item_type: ItemType, item, reason: str, by) -> None:

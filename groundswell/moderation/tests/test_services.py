@@ -1,5 +1,7 @@
 """Flag, decide, appeal and decide the appeal, through the services alone."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -330,3 +332,22 @@ def test_hosts_deciding_at_once_make_one_decision_on_postgresql(
 
     assert Decision.objects.filter(item_id=named.pk).count() == 1
     assert len(errors) == 3 and all("Someone else decided" in e for e in errors)
+
+
+def test_a_decision_sent_twice_is_one_decision_and_one_notice(
+    project, named, host_admin, django_capture_on_commit_callbacks
+):
+    """ "Ask for an edit" and "Keep" change no status, so a double click recorded two decisions
+    and the author got two notices. The same decision again at once is the one already made; a
+    different reason, or the same later, is a decision of its own."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = decide(project, "contribution", named, "edit_request", host_admin)
+        second = decide(project, "contribution", named, "edit_request", host_admin)
+    assert second.pk == first.pk
+    assert Decision.objects.filter(item_kind="contribution", item_id=named.pk).count() == 1
+    assert len(mail.outbox) == 1
+
+    kept = decide(project, "contribution", named, "keep", host_admin)
+    assert kept.pk != first.pk
+    Decision.objects.filter(pk=kept.pk).update(decided_at=kept.decided_at - timedelta(minutes=5))
+    assert decide(project, "contribution", named, "keep", host_admin).pk != kept.pk
