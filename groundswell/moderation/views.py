@@ -89,8 +89,9 @@ def _with_items(appeals) -> list:
 
 
 def _waiting_page(request, items, *, param: str, section: str):
-    """A page of statements or ideas waiting for a host, with links to the pages before and
-    after: the statements page shows the oldest few and sends hosts here for the rest."""
+    """A page of contributions, statements or ideas waiting for a host, with links to the pages
+    before and after: each list has its own page number, and the statements page shows the
+    oldest few and sends hosts here for the rest."""
     page = paginate(request, items, per_page=PENDING_SHOWN, param=param)
 
     def link(number: int) -> str:
@@ -105,7 +106,12 @@ def _waiting_page(request, items, *, param: str, section: str):
 
 def _queue_context(request, *, project=None) -> dict:
     page = paginate(request, selectors.flagged_items(project=project), per_page=20)
-    pending = selectors.contributions_pending(project=project)
+    pending = _waiting_page(
+        request,
+        selectors.contributions_pending(project=project),
+        param="contributions_page",
+        section="pending",
+    )
     statements = _waiting_page(
         request,
         selectors.statements_pending(project=project),
@@ -121,8 +127,7 @@ def _queue_context(request, *, project=None) -> dict:
     return {
         "page": page,
         "entries": selectors.queue_entries(rows=page.object_list),
-        "pending": pending[:PENDING_SHOWN],
-        "pending_count": pending.count(),
+        "pending": pending,
         "pending_statements": statements,
         "pending_ideas": ideas,
         "appeals": _with_items(selectors.appeals_open(project=project)[:PENDING_SHOWN]),

@@ -560,3 +560,22 @@ def test_every_statement_and_idea_waiting_can_be_reached_from_the_queue(
     assert "Waiting idea 0." in ideas_part  # the ideas stay at their own first page
     assert 'href="?statements_page=1#pending-statements-title"' in statements_part
     assert 'href="?statements_page=2&amp;ideas_page=2#pending-ideas-title"' in ideas_part
+
+
+def test_every_contribution_waiting_can_be_reached_from_the_queue(client, project, host_admin):
+    """Only the first 50 waiting contributions were listed, with no way to the rest."""
+    from groundswell.contributions.models import Status
+    from groundswell.moderation.views import PENDING_SHOWN
+
+    for n in range(PENDING_SHOWN + 1):
+        factories.ContributionFactory(project=project, status=Status.PENDING, title=f"Held {n}")
+    client.force_login(host_admin)
+
+    first = client.get(_queue(project)).content.decode()
+    waiting = first.split('id="pending-title"')[1].split("</section>")[0]
+    assert f"{PENDING_SHOWN + 1} waiting, oldest first; 1 to {PENDING_SHOWN} shown" in waiting
+    assert 'href="?contributions_page=2#pending-title"' in waiting
+
+    second = client.get(_queue(project) + "?contributions_page=2").content.decode()
+    waiting = second.split('id="pending-title"')[1].split("</section>")[0]
+    assert f"Held {PENDING_SHOWN}<" in waiting and "Held 0<" not in waiting
