@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
-from groundswell.core.pagination import paginate
+from groundswell.core.pagination import page_query, paginate
 from groundswell.core.ratelimit import rate_limit
 from groundswell.deliberation import selectors, services
 from groundswell.deliberation.coordination import SETTINGS as COORDINATION_SETTINGS
@@ -144,9 +144,7 @@ def _statement_not_open(request, project) -> HttpResponse:
 
 def _statements_url(*, slug: str, page: str | None, pk: int | None = None) -> str:
     """Back to the page of the statement list the vote came from, at the statement's row."""
-    url = reverse("deliberation:statements", kwargs={"slug": slug})
-    if page and page.isdigit() and len(page) < 10 and int(page) > 1:
-        url += f"?page={int(page)}"
+    url = reverse("deliberation:statements", kwargs={"slug": slug}) + page_query(page)
     return f"{url}#statement-{pk}" if pk else url
 
 

@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
-from groundswell.core.pagination import paginate
+from groundswell.core.pagination import page_query, paginate
 from groundswell.core.ratelimit import rate_limit
 from groundswell.deliberation.models import StatementStatus
 from groundswell.deliberation.selectors import statement_get, statements_pending
@@ -251,8 +251,7 @@ def statement_moderate(request, slug: str, pk: int):
         # Back to the page of the list the host was working on (an imported conversation can
         # have hundreds of comments left out), not its first page.
         url = reverse("deliberation:statements_rejected", kwargs={"slug": slug})
-        page = request.POST.get("page", "")
-        return redirect(f"{url}?page={page}" if page.isdigit() and len(page) < 10 else url)
+        return redirect(url + page_query(request.POST.get("page")))
     url = reverse("deliberation:statements", kwargs={"slug": slug})
     return redirect(f"{url}#pending-title" if in_list else url)
 
