@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from groundswell.contributions.forms import attribution_field
-from groundswell.deliberation.models import DeliberationSettings, Outcome, VoteValue
-from groundswell.deliberation.polis import LICENCE_MAX, PolisImportError, polis_upload_files
+from groundswell.deliberation.models import LICENCE_MAX, DeliberationSettings, Outcome, VoteValue
+from groundswell.deliberation.polis import PolisImportError, polis_upload_files
 from groundswell.deliberation.services import UNREADABLE, readable
 
 

@@ -238,6 +238,8 @@ class ImportStatus(models.TextChoices):
 
 
 IMPORT_UNDER_WAY = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+# The longest licence and credit kept with an imported conversation.
+LICENCE_MAX = 300
 
 
 class PolisImport(models.Model):
@@ -258,7 +260,7 @@ class PolisImport(models.Model):
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     language = models.CharField(max_length=35, blank=True)
-    licence = models.CharField(max_length=300, blank=True)
+    licence = models.CharField(max_length=LICENCE_MAX, blank=True)
     folder = models.CharField(max_length=500, blank=True)
     message = models.TextField(blank=True)
 

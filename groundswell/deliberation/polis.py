@@ -28,6 +28,7 @@ from groundswell.deliberation.models import (
     IMPORT_UNDER_WAY,
     IMPORTED_STATEMENT_MAX_LENGTH,
     IMPORTED_VOTER,
+    LICENCE_MAX,
     DeliberationSettings,
     ImportStatus,
     PolisImport,
@@ -50,8 +51,6 @@ ATTRIBUTION_FILE = "ATTRIBUTION.txt"
 CREDIT_START = "Statements and votes imported from "
 
 IMPORTED_PSEUDONYM = "Pol.is participant"
-# The longest licence and credit kept with an imported conversation.
-LICENCE_MAX = 300
 VOTE_BATCH = 5000  # votes saved per INSERT during an import, and between two progress lines
 
 Progress = Callable[[str], None]
