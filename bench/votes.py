@@ -131,24 +131,22 @@ def vote_request(endpoint: str, member: Member, votes: list[tuple[int, int]]):
     headers = {
         "Cookie": f"sessionid={member.session_key}; csrftoken={member.csrf}",
         "X-CSRFToken": member.csrf,
+        "Host": "127.0.0.1",
+        "Content-Type": "application/json",
     }
     if endpoint == "batch":
         path = f"/api/v1/projects/{SLUG}/votes"
         body = json.dumps({"votes": [{"statement": s, "value": v} for s, v in votes]}).encode()
-        headers["Content-Type"] = "application/json"
-        headers["Host"] = "127.0.0.1"
         return path, body, headers
     ((statement_id, value),) = votes
     if endpoint == "api":
         path = f"/api/v1/projects/{SLUG}/statements/{statement_id}/vote"
         body = json.dumps({"value": value}).encode()
-        headers["Content-Type"] = "application/json"
     else:
         path = f"/projects/{SLUG}/vote/{statement_id}/"
         body = urlencode({"value": value}).encode()
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         headers["HX-Request"] = "true"
-    headers["Host"] = "127.0.0.1"
     return path, body, headers
 
 
