@@ -5,14 +5,21 @@ from groundswell.core.widgets import Select
 from groundswell.people.perspectives import PROTECTED_PERSPECTIVE_CROWD, Role, Sector
 
 
-def attribution_field() -> forms.ChoiceField:
-    """Named, pseudonymous or protected: asked the same way wherever people write."""
+def attribution_field(*, protection_refused: str = "") -> forms.ChoiceField:
+    """Named, pseudonymous or protected: asked the same way wherever people write.
+
+    `protection_refused`, where protection is not offered: why, said as the field's help."""
     return forms.ChoiceField(
-        choices=Attribution.choices,
+        choices=[
+            c
+            for c in Attribution.choices
+            if not protection_refused or c[0] != Attribution.PROTECTED
+        ],
         widget=forms.RadioSelect,
         initial=Attribution.NAMED,
         label="How should this be attributed?",
-        help_text=(
+        help_text=protection_refused
+        or (
             "Protected: nobody, not even the hosts or site staff, can see that you wrote it. "
             "Only the day is recorded, never the time, and no IP address. Your role and sector "
             f"are shown only if at least {PROTECTED_PERSPECTIVE_CROWD} people in this project "

@@ -103,7 +103,7 @@ def contribution_create(
     contribution = Contribution(
         project=project,
         status=Status.PENDING
-        if _held_for_a_host(project=project, author=author)
+        if _held_for_a_host(project=project, author=author, attribution=attribution)
         else Status.PUBLISHED,
         kind=kind,
         title=title.strip(),
@@ -182,10 +182,14 @@ def contribution_edit(
     return contribution
 
 
-def _held_for_a_host(*, project: Project, author) -> bool:
-    """Under pre-moderation a participant's contribution waits for a host; a host's does not."""
+def _held_for_a_host(*, project: Project, author, attribution: str) -> bool:
+    """Under pre-moderation a participant's contribution waits for a host; a host's does not,
+    unless it is protected: published at once while everyone else's waits, it would tell the
+    other hosts and the site's moderators that a host (in many projects the only one) wrote it."""
     if project.contribution_moderation != ContributionModeration.PRE:
         return False
+    if attribution == Attribution.PROTECTED:
+        return True
     return not can(user=author, action=Action.MODERATE, project=project)
 
 

@@ -13,7 +13,7 @@ import zipfile
 
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject
+from pypdf.generic import DictionaryObject, NameObject, StreamObject, TextStringObject
 
 ALLOWED_EXTENSIONS = ["pdf", "csv", "txt", "png", "jpg", "jpeg", "docx", "xlsx", "odt", "ods"]
 
@@ -61,8 +61,11 @@ _XLSX_PERSON_NAME = re.compile(rb'(\sdisplayName)="[^"]*"')
 _OOXML_DROPPED_ATTRIBUTE = re.compile(rb'\s(?:w:)?(?:date|dateUtc|dT|rsid[A-Za-z]*)="[^"]*"')
 _OOXML_RSIDS = re.compile(rb"<w:rsids>.*?</w:rsids>|<w:rsids/>", re.DOTALL)
 _XLSX_COMMENT_AUTHOR = re.compile(rb"<author>[^<]*</author>")
+# SharePoint's record of the people a document was shared with (customXml/item*.xml).
+_OOXML_USER_INFO = re.compile(rb"<((?:[A-Za-z0-9]+:)?(?:DisplayName|AccountId))>[^<]*</\1>")
 _ODF_CREATOR = re.compile(rb"<dc:creator>[^<]*</dc:creator>")
 _ODF_DATE = re.compile(rb"<dc:date>[^<]*</dc:date>")
+_ODF_INITIALS = re.compile(rb"<meta:creator-initials>[^<]*</meta:creator-initials>")
 _ODF_EPOCH = b"<dc:date>1980-01-01T00:00:00</dc:date>"
 # Entries are dated to the start of the ZIP epoch: edit times can be matched against other records.
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -155,9 +158,11 @@ def _clean_pdf(data: bytes, extension: str) -> bytes:
             raise UploadRefused("This PDF is password-protected. Remove the protection first.")
         writer = PdfWriter(clone_from=reader)
         writer.metadata = None  # the document information dictionary: author, producer, dates
-        for holder in [writer._root_object, *writer.pages]:
-            for key in ("/Metadata", "/PieceInfo"):  # XMP, and applications' private data
-                holder.pop(NameObject(key), None)
+        # The file's identifier: the same in every copy of the original, whoever holds one.
+        writer._ID = None
+        for obj in writer._objects:
+            if isinstance(obj, DictionaryObject):
+                _scrub_pdf_object(obj)
         # Unlinked metadata objects would still be written out: drop what nothing refers to.
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
         out = io.BytesIO()
@@ -169,15 +174,89 @@ def _clean_pdf(data: bytes, extension: str) -> bytes:
     return out.getvalue()
 
 
-def _clean_office(data: bytes, extension: str) -> bytes:
+def _scrub_pdf_object(obj: DictionaryObject) -> None:
+    """One object of a PDF without what can name its author, wherever it is kept: XMP and
+    applications' private data (on the catalogue, pages, images, forms), a comment's author and
+    times, and a photo's own metadata (its bytes are a JPEG file, EXIF and GPS included)."""
+    if "/EF" in obj:  # a file specification with the file inside: nothing here can clean that
+        raise UploadRefused(
+            "This PDF has other files attached inside it, which could identify you. Save it "
+            "without them and try again."
+        )
+    for key in ("/Metadata", "/PieceInfo", "/LastModified"):  # XMP, applications' data, a time
+        obj.pop(NameObject(key), None)
+    if "/Rect" in obj:  # an annotation
+        for key in ("/M", "/CreationDate"):
+            obj.pop(NameObject(key), None)
+        # A comment's author; on a form field's widget /T is the field's name, which stays.
+        if "/T" in obj and obj.get("/Subtype") != "/Widget":
+            obj[NameObject("/T")] = TextStringObject(NEUTRAL_NAME.decode())
+    if (
+        isinstance(obj, StreamObject)
+        and obj.get("/Subtype") == "/Image"
+        and obj.get("/Filter") in ("/DCTDecode", ["/DCTDecode"])
+    ):
+        # StreamObject's plain get and set: an encoded stream's own would decode the JPEG, and
+        # refuse to encode it again.
+        StreamObject.set_data(obj, _jpeg_without_metadata(StreamObject.get_data(obj)))
+
+
+# JPEG segments kept: APP0 (JFIF) and APP14 (Adobe: how the colours are encoded). The other
+# application segments (EXIF, XMP, ICC, IPTC, makers' data) and comments are dropped.
+_JPEG_KEPT_APP = {0xE0, 0xEE}
+
+
+def _jpeg_without_metadata(data: bytes) -> bytes:
+    """A JPEG's bytes without its metadata segments, and without anything after its end (a phone's
+    second picture). The picture itself is copied as it is, not encoded again."""
+    if not data.startswith(b"\xff\xd8"):
+        raise ValueError("not a JPEG")
+    out = [b"\xff\xd8"]
+    pos = 2
+    while pos + 1 < len(data):
+        if data[pos] != 0xFF:
+            raise ValueError("not a JPEG marker")
+        marker = data[pos + 1]
+        if marker == 0xFF:  # a fill byte before a marker
+            pos += 1
+            continue
+        if marker == 0xD9:  # the end of the picture
+            break
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # markers without a length
+            out.append(data[pos : pos + 2])
+            pos += 2
+            continue
+        end = pos + 2 + int.from_bytes(data[pos + 2 : pos + 4], "big")
+        if end > len(data):
+            raise ValueError("a JPEG segment runs past the end")
+        if not (0xE0 <= marker <= 0xEF and marker not in _JPEG_KEPT_APP) and marker != 0xFE:
+            out.append(data[pos:end])
+        pos = end
+        if marker == 0xDA:  # the compressed picture follows, up to the next real marker
+            scan = pos
+            while (found := data.find(b"\xff", scan)) != -1 and found + 1 < len(data):
+                following = data[found + 1]
+                if following != 0x00 and not 0xD0 <= following <= 0xD7:
+                    break
+                scan = found + 2
+            else:
+                found = len(data)
+            out.append(data[pos:found])
+            pos = found
+    out.append(b"\xff\xd9")
+    return b"".join(out)
+
+
+def _clean_office(data: bytes, extension: str, *, nested: bool = False) -> bytes:
+    """`nested`: a document inside another (a chart's workbook in a report): it may hold no
+    document of its own, and its size counts towards its holder's (see _clean_embedded)."""
     if not data.startswith(_ZIP_MAGIC):
         raise _mismatch(extension)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-            if len(entries) > MAX_ZIP_ENTRIES or (
-                sum(entry.file_size for entry in entries) > MAX_ZIP_UNCOMPRESSED_BYTES
-            ):
+            unpacked = sum(entry.file_size for entry in entries)
+            if len(entries) > MAX_ZIP_ENTRIES or unpacked > MAX_ZIP_UNCOMPRESSED_BYTES:
                 raise UploadRefused("This document is too large once unpacked.")
             names = {entry.filename for entry in entries}
             if extension in _OOXML_MAIN_PART:
@@ -188,10 +267,12 @@ def _clean_office(data: bytes, extension: str) -> bytes:
                 if "mimetype" not in names or archive.read("mimetype") != _ODF_MIMETYPE[extension]:
                     raise _mismatch(extension)
                 replace = {}
-                if "meta.xml" in names:
-                    replace["meta.xml"] = _empty_odf_meta(archive.read("meta.xml"))
-                if "settings.xml" in names:
-                    replace["settings.xml"] = _empty_odf_settings(archive.read("settings.xml"))
+                # The document's own, and each embedded object's ("Object 1/meta.xml").
+                for name in names:
+                    if name == "meta.xml" or name.endswith("/meta.xml"):
+                        replace[name] = _empty_odf_meta(archive.read(name))
+                    elif name == "settings.xml" or name.endswith("/settings.xml"):
+                        replace[name] = _empty_odf_settings(archive.read(name))
             scrub = _scrub_ooxml_part if extension in _OOXML_MAIN_PART else _scrub_odf_part
             out = io.BytesIO()
             with zipfile.ZipFile(out, "w") as rewritten:
@@ -204,6 +285,13 @@ def _clean_office(data: bytes, extension: str) -> bytes:
                             content = _clean_embedded_image(entry.filename, content)
                         elif lowered.endswith(".xml"):
                             content = scrub(content)
+                        elif lowered.endswith(_DOCUMENT_SUFFIXES):
+                            if nested:
+                                raise UploadRefused(_NESTED_TOO_DEEP)
+                            unpacked += _unpacked_size(content)
+                            if unpacked > MAX_ZIP_UNCOMPRESSED_BYTES:
+                                raise UploadRefused("This document is too large once unpacked.")
+                            content = _clean_embedded(entry.filename, content)
                     # A new entry drops the original's timestamps, extra fields and comment.
                     info = zipfile.ZipInfo(entry.filename, date_time=_ZIP_EPOCH)
                     info.compress_type = (
@@ -221,6 +309,31 @@ def _clean_office(data: bytes, extension: str) -> bytes:
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
+# Documents that office files embed as they are: a chart's workbook in a report, a document
+# pasted into another. Each has its own authors and properties to clean.
+_DOCUMENT_SUFFIXES = tuple(f".{extension}" for extension in [*_OOXML_MAIN_PART, *_ODF_MIMETYPE])
+_NESTED_TOO_DEEP = "This document holds documents inside documents. Save it without them first."
+
+
+def _unpacked_size(content: bytes) -> int:
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(entry.file_size for entry in archive.infolist())
+    except zipfile.BadZipFile:
+        return 0  # not an archive: _clean_embedded refuses it
+
+
+def _clean_embedded(name: str, content: bytes) -> bytes:
+    """A document inside an office file, cleaned as if it were uploaded on its own."""
+    extension = name.rsplit(".", 1)[-1].lower()
+    try:
+        return _clean_office(content, extension, nested=True)
+    except UploadRefused as refused:
+        if str(refused) == _NESTED_TOO_DEEP:
+            raise
+        raise UploadRefused("A document inside this document could not be read.") from None
+
+
 def _clean_embedded_image(name: str, content: bytes) -> bytes:
     """A photo pasted into a document keeps its GPS position unless it is cleaned too."""
     extension = name.rsplit(".", 1)[-1].lower()
@@ -231,18 +344,21 @@ def _clean_embedded_image(name: str, content: bytes) -> bytes:
 
 
 def _scrub_ooxml_part(content: bytes) -> bytes:
-    """Tracked changes, comments and the people list without names, dates or session ids."""
+    """Tracked changes, comments and the people lists without names, dates or session ids."""
     content = _OOXML_NAME_ATTRIBUTE.sub(rb'\1="' + NEUTRAL_NAME + b'"', content)
     content = _OOXML_DROPPED_ATTRIBUTE.sub(b"", content)
     content = _OOXML_RSIDS.sub(b"", content)
     if b"<personList" in content:
         content = _XLSX_PERSON_NAME.sub(rb'\1="' + NEUTRAL_NAME + b'"', content)
+    content = _OOXML_USER_INFO.sub(rb"<\1></\1>", content)
     return _XLSX_COMMENT_AUTHOR.sub(b"<author>" + NEUTRAL_NAME + b"</author>", content)
 
 
 def _scrub_odf_part(content: bytes) -> bytes:
-    """Annotations and tracked changes (office:change-info) without their authors or times."""
+    """Annotations and tracked changes (office:change-info) without their authors, their
+    initials or times."""
     content = _ODF_CREATOR.sub(b"<dc:creator>" + NEUTRAL_NAME + b"</dc:creator>", content)
+    content = _ODF_INITIALS.sub(b"", content)
     return _ODF_DATE.sub(_ODF_EPOCH, content)
 
 

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from groundswell.contributions import selectors, services
@@ -127,7 +129,7 @@ def _form_page(request, project, *, kind, form, details, contribution=None):
 def contribution_detail(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user)
     contribution = selectors.contribution_get(project=project, pk=pk, viewer=request.user)
-    return render(request, "contributions/detail.html", _detail_context(request, contribution))
+    return _detail_page(request, _detail_context(request, contribution))
 
 
 def contribution_attachment(request, slug: str, pk: int):
@@ -200,6 +202,7 @@ def link_add(request, slug: str, pk: int):
     return _detail_with_errors(request, contribution, link_form=form)
 
 
+@never_cache  # the author's own form, as for their page (contribution_detail)
 @login_required
 @rate_limit("post")
 def contribution_edit(request, slug: str, pk: int):
@@ -243,8 +246,17 @@ def contribution_withdraw(request, slug: str, pk: int):
 
 
 def _detail_with_errors(request, contribution, **forms):
-    context = _detail_context(request, contribution, **forms)
-    return render(request, "contributions/detail.html", context, status=400)
+    return _detail_page(request, _detail_context(request, contribution, **forms), status=400)
+
+
+def _detail_page(request, context, *, status=200):
+    response = render(request, "contributions/detail.html", context, status=status)
+    if context["is_author"]:
+        # "You wrote this", with the edit and withdraw buttons: a copy kept by the browser would
+        # show it again to whoever presses Back on a shared computer after the author logged out.
+        # Only the author's page: everyone else's stays in the page cache.
+        add_never_cache_headers(response)
+    return response
 
 
 def _detail_context(request, contribution, *, comment_form=None, link_form=None) -> dict:

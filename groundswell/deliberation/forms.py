@@ -6,7 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from groundswell.contributions.forms import attribution_field
 from groundswell.deliberation.models import LICENCE_MAX, DeliberationSettings, Outcome, VoteValue
 from groundswell.deliberation.polis import PolisImportError, polis_upload_files
-from groundswell.deliberation.services import UNREADABLE, readable
+from groundswell.deliberation.services import SEED_NOT_PROTECTED, UNREADABLE, readable
 
 
 def _visible(text: str) -> str:
@@ -94,7 +94,7 @@ class StatementsSeedForm(forms.Form):
         strip=False,
         error_messages={"required": "Write at least one statement, one per line."},
     )
-    attribution = attribution_field()
+    attribution = attribution_field(protection_refused=SEED_NOT_PROTECTED)
 
     def clean_statements(self) -> list[str]:
         # Lines as the host numbers them: blank ones count, so "line 4" is the fourth line.

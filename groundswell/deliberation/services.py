@@ -54,12 +54,27 @@ def deliberation_settings_update(*, project: Project, by, **fields) -> Deliberat
     return settings
 
 
-def _require_may_add(*, project: Project, author, open_to_participants: bool, what: str) -> bool:
+def _require_may_add(
+    *, project: Project, author, open_to_participants: bool, what: str, attribution: str
+) -> bool:
     """Hosts may always add statements or ideas; participants when the phase and host allow.
+
+    A host may not add a protected one while participants cannot add any: its being there at all
+    would say that a host (in many projects the only one) wrote it.
 
     Returns whether the author is a host.
     """
     if can(user=author, action=Action.EDIT, project=project):
+        if attribution == Attribution.PROTECTED and not (
+            open_to_participants and can(user=author, action=Action.CONTRIBUTE, project=project)
+        ):
+            raise ValidationError(
+                {
+                    "attribution": f"Only hosts can add {what} at the moment, so a protected one "
+                    "would tell everyone that a host wrote it. Add it under your name or your "
+                    "pseudonym."
+                }
+            )
         return True
     if not can(user=author, action=Action.CONTRIBUTE, project=project):
         raise PermissionDenied(f"You cannot add {what} to this project at the moment.")
@@ -116,8 +131,13 @@ def statement_create(
         author=author,
         open_to_participants=settings.participants_may_add_statements,
         what="statements",
+        attribution=attribution,
     )
-    pre_moderated = settings.moderation == Moderation.PRE
+    # A host's protected statement waits for a host too: let in at once while everyone else's
+    # waits, it would tell the other hosts and the site's moderators that a host wrote it.
+    held = settings.moderation == Moderation.PRE and (
+        not is_host or attribution == Attribution.PROTECTED
+    )
     text = tidy(text)
     if not readable(text):
         raise ValidationError({"text": UNREADABLE})
@@ -145,9 +165,7 @@ def statement_create(
             # Stored for hosts' named seeds only: on a protected statement it would say that one
             # of the hosts wrote it (the only host, in many projects).
             is_seed=is_host and attribution != Attribution.PROTECTED,
-            status=StatementStatus.PENDING
-            if pre_moderated and not is_host
-            else StatementStatus.ACCEPTED,
+            status=StatementStatus.PENDING if held else StatementStatus.ACCEPTED,
         )
         attribute(statement, author=author, attribution=attribution, project=project)
         statement.full_clean()
@@ -167,6 +185,12 @@ def _wait_for_other_additions(*, project: Project) -> None:
 
 # A host pastes a list of statements in one go; a bigger list is better split.
 SEED_MAX_STATEMENTS = 100
+# Only hosts add statements several at once: a run of protected statements added together would
+# say that a host wrote them.
+SEED_NOT_PROTECTED = (
+    "Statements added several at once cannot be protected: only hosts add them this way, so "
+    "everyone could tell a host wrote them."
+)
 
 
 def statements_seed(
@@ -179,6 +203,8 @@ def statements_seed(
     """
     if not can(user=author, action=Action.EDIT, project=project):
         raise PermissionDenied("Only the project's hosts can add several statements at once.")
+    if attribution == Attribution.PROTECTED:
+        raise ValidationError({"attribution": SEED_NOT_PROTECTED})
     # Tidied as statement_create saves them, so that two lines the same but for a zero-width
     # space are found here as repeats, not refused half-way as if one had been added.
     texts = [(number, tidy(line)) for number, line in enumerate(lines, start=1)]
@@ -375,12 +401,16 @@ def idea_create(
         author=author,
         open_to_participants=settings.participants_may_add_ideas,
         what="ideas",
+        attribution=attribution,
     )
     text = tidy(text)
     if not readable(text):
         raise ValidationError({"text": UNREADABLE})
-    # Pre-moderation covers participants' ideas as it covers their statements.
-    pre_moderated = settings.moderation == Moderation.PRE and not is_host
+    # Pre-moderation covers participants' ideas as it covers their statements, and hosts'
+    # protected ones for the same reason as theirs.
+    pre_moderated = settings.moderation == Moderation.PRE and (
+        not is_host or attribution == Attribution.PROTECTED
+    )
     with transaction.atomic():
         _wait_for_other_additions(project=project)
         existing = (

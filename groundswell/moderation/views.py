@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
@@ -303,6 +304,9 @@ def log(request, slug: str):
     )
 
 
+# The member's own notices, protected items among them: a copy kept by the browser would show
+# them again to whoever presses Back on a shared computer after the member has logged out.
+@never_cache
 @login_required
 def notices(request):
     page = paginate(request, selectors.decisions_about_me(user=request.user), per_page=20)
@@ -310,6 +314,7 @@ def notices(request):
     return render(request, "moderation/notices.html", {"page": page, "item_types": ITEM_TYPES})
 
 
+@never_cache  # as for the notices
 @login_required
 @rate_limit("post")
 def appeal(request, pk: int):

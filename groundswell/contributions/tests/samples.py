@@ -5,6 +5,15 @@ import zipfile
 
 from PIL import Image, PngImagePlugin
 from pypdf import PdfWriter
+from pypdf.annotations import Text
+from pypdf.generic import (
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+    TextStringObject,
+)
 
 SECRET = "Jo Bloggs"
 GPS_IFD = 0x8825
@@ -47,6 +56,41 @@ def pdf_with_metadata(pages: int = 2) -> bytes:
         writer.add_blank_page(width=200, height=200)
     writer.add_metadata({"/Author": SECRET, "/Producer": "SecretOffice 9", "/Title": "Memo"})
     writer.xmp_metadata = XMP
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_with_photo_and_comment() -> bytes:
+    """A page showing a phone photo (its JPEG bytes as they are, EXIF and GPS included, as
+    image-to-PDF tools embed them) with a reviewer's comment on it, signed and dated."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    photo = StreamObject()
+    photo.set_data(jpeg_with_gps(size=(40, 30)))
+    photo.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Image"),
+            NameObject("/Width"): NumberObject(40),
+            NameObject("/Height"): NumberObject(30),
+            NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+            NameObject("/BitsPerComponent"): NumberObject(8),
+            NameObject("/Filter"): NameObject("/DCTDecode"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): writer._add_object(photo)})}
+    )
+    page[NameObject("/LastModified")] = TextStringObject("D:20260314091500Z")
+    drawing = DecodedStreamObject()
+    drawing.set_data(b"q 40 0 0 30 10 10 cm /Im0 Do Q")
+    page.replace_contents(drawing)
+    comment = Text(rect=(10, 10, 50, 40), text="Taken on the ward")
+    comment[NameObject("/T")] = TextStringObject(SECRET)
+    comment[NameObject("/M")] = TextStringObject("D:20260314091500Z")
+    comment[NameObject("/CreationDate")] = TextStringObject("D:20260314091500Z")
+    writer.add_annotation(0, comment)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -110,6 +154,20 @@ def odf_with_creator(extension: str = "odt") -> bytes:
     return out.getvalue()
 
 
+def with_inside(document: bytes, name: str, inside: bytes) -> bytes:
+    """An office file with one more part, `inside`, stored at `name` (as a report holds its
+    chart's workbook at word/embeddings/, or an open document its chart at "Object 1/")."""
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(document)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for entry in source.infolist():
+            archive.writestr(entry, source.read(entry))
+        archive.writestr(name, inside)
+    return out.getvalue()
+
+
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 W15 = 'xmlns:w15="http://schemas.microsoft.com/office/word/2012/wordml"'
 REVISION_DAY = "2026-03-04"
@@ -140,6 +198,13 @@ DOCX_REVISIONS = {
         f'<w:settings {W}><w:zoom w:percent="100"/><w:rsids><w:rsidRoot w:val="{SESSION_ID}"/>'
         f'<w:rsid w:val="{SESSION_ID}"/></w:rsids></w:settings>'
     ),
+    # A document kept in SharePoint: who it was shared with, by name and account.
+    "customXml/item1.xml": (
+        '<p:properties xmlns:p="http://schemas.microsoft.com/office/2006/metadata/properties">'
+        '<documentManagement><SharedWithUsers xmlns="http://example.org/sharepoint-list">'
+        f"<UserInfo><DisplayName>{SECRET}</DisplayName><AccountId>{USER_ID}</AccountId>"
+        "<AccountType/></UserInfo></SharedWithUsers></documentManagement></p:properties>"
+    ),
 }
 XLSX_REVISIONS = {
     "xl/workbook.xml": "<workbook><sheets/></workbook>",
@@ -163,6 +228,7 @@ ODF = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+    'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" '
     'xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0"'
 )
 ODT_REVISIONS = {
@@ -173,7 +239,8 @@ ODT_REVISIONS = {
         f"<dc:date>{REVISION_DAY}T10:00:00</dc:date></office:change-info>"
         "</text:insertion></text:changed-region></text:tracked-changes>"
         "<text:p>Added text<office:annotation>"
-        f"<dc:creator>{SECRET}</dc:creator><dc:date>{REVISION_DAY}T11:00:00</dc:date>"
+        f"<dc:creator>{SECRET}</dc:creator><meta:creator-initials>JB</meta:creator-initials>"
+        f"<dc:date>{REVISION_DAY}T11:00:00</dc:date>"
         "<text:p>Check this figure</text:p></office:annotation></text:p>"
         "</office:text></office:body></office:document-content>"
     ),

@@ -8,7 +8,15 @@ from xml.etree import ElementTree
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from groundswell.contributions.models import Contribution
 from groundswell.contributions.tests import samples
@@ -80,6 +88,76 @@ def test_a_pdf_loses_its_document_information_and_xmp_and_keeps_its_pages():
     assert b"Memo" not in cleaned
 
 
+def test_a_pdf_loses_its_comments_authors_and_times_and_its_photos_metadata():
+    original = samples.pdf_with_photo_and_comment()
+    assert samples.SECRET.encode() in original  # the photo's EXIF and the comment's author
+    assert b"20260314" in original
+
+    _, cleaned = clean_upload(name="photos.pdf", data=original)
+
+    _no_secret(cleaned)
+    assert b"20260314" not in cleaned
+    (page,) = PdfReader(io.BytesIO(cleaned)).pages
+    (comment,) = [annotation.get_object() for annotation in page["/Annots"]]
+    # The comment itself stays, signed by nobody in particular.
+    assert (comment["/Contents"], comment["/T"]) == ("Taken on the ward", "Contributor")
+    assert "/M" not in comment and "/CreationDate" not in comment
+    photo = page["/Resources"]["/XObject"]["/Im0"].get_object()
+    assert photo["/Filter"] == "/DCTDecode"
+    with Image.open(io.BytesIO(photo.get_data())) as after:
+        after.load()
+        assert after.size == (40, 30)
+        assert not after.getexif()
+        assert "comment" not in after.info
+
+
+def test_a_pdf_gets_no_identifier_tying_it_to_copies_of_the_original():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer._ID = ArrayObject([ByteStringObject(b"\x07" * 16), ByteStringObject(b"\x07" * 16)])
+    out = io.BytesIO()
+    writer.write(out)
+    assert PdfReader(io.BytesIO(out.getvalue())).trailer["/ID"]
+
+    _, cleaned = clean_upload(name="memo.pdf", data=out.getvalue())
+
+    assert "/ID" not in PdfReader(io.BytesIO(cleaned)).trailer
+    assert b"\x07" * 16 not in cleaned
+
+
+def test_a_pdf_with_files_attached_inside_it_is_refused():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_attachment("notes.docx", samples.ooxml_with_authors())
+    out = io.BytesIO()
+    writer.write(out)
+
+    with pytest.raises(UploadRefused, match="other files attached inside it"):
+        clean_upload(name="memo.pdf", data=out.getvalue())
+
+
+def test_a_form_fields_name_is_not_taken_for_an_author():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    field = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/FT"): NameObject("/Tx"),
+            NameObject("/T"): TextStringObject("incident_date"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (10, 10, 90, 30)]),
+        }
+    )
+    writer.add_annotation(0, field)
+    out = io.BytesIO()
+    writer.write(out)
+
+    _, cleaned = clean_upload(name="form.pdf", data=out.getvalue())
+
+    (widget,) = PdfReader(io.BytesIO(cleaned)).pages[0]["/Annots"]
+    assert widget.get_object()["/T"] == "incident_date"
+
+
 # office documents
 
 
@@ -131,6 +209,7 @@ def test_tracked_changes_and_comments_lose_their_authors_dates_and_session_ids(e
     for trace in (samples.SECRET, samples.USER_ID, samples.SESSION_ID, samples.REVISION_DAY):
         assert trace.encode() not in everything, trace
     assert b"JB" not in parts.get("word/comments.xml", b"")  # initials
+    assert b"JB" not in parts.get("content.xml", b"")
     if extension == "xlsx":  # a table's display name is its name, not a person's
         assert b'displayName="Rota"' in parts["xl/tables/table1.xml"]
     # The document itself, its changes and its comments are all still there, and well formed.
@@ -158,6 +237,57 @@ def test_an_open_document_loses_its_creator(extension):
         assert element not in meta
     assert b'office:version="1.3"' in meta
     _no_secret(cleaned)
+
+
+def _every_part(document: bytes) -> bytes:
+    """Every part of an office file unpacked, and the parts of the documents inside it."""
+    parts = []
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        for name in archive.namelist():
+            content = archive.read(name)
+            parts.append(_every_part(content) if content.startswith(b"PK\x03\x04") else content)
+    return b"".join(parts)
+
+
+@pytest.mark.parametrize("extension", ["docx", "xlsx"])
+def test_a_workbook_or_document_inside_an_office_file_loses_its_authors(extension):
+    where = f"{'word' if extension == 'docx' else 'xl'}/embeddings/Microsoft_Excel_Worksheet.xlsx"
+    original = samples.with_inside(
+        samples.ooxml_with_authors(extension), where, samples.ooxml_with_authors("xlsx")
+    )
+    assert samples.SECRET.encode() in _every_part(original)
+
+    _, cleaned = clean_upload(name=f"report.{extension}", data=original)
+
+    _no_secret(_every_part(cleaned))
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as archive:
+        inside = archive.read(where)
+    with zipfile.ZipFile(io.BytesIO(inside)) as workbook:
+        assert b"creator" not in workbook.read("docProps/core.xml")
+        assert b"The evidence itself" in workbook.read("xl/workbook.xml")
+
+
+def test_an_object_inside_an_open_document_loses_its_creator():
+    original = samples.with_inside(
+        samples.odf_with_creator("odt"), "Object 1/meta.xml", samples.META
+    )
+
+    _, cleaned = clean_upload(name="notes.odt", data=original)
+
+    _no_secret(_every_part(cleaned))
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as archive:
+        assert b"initial-creator" not in archive.read("Object 1/meta.xml")
+
+
+def test_documents_inside_documents_inside_a_document_are_refused():
+    inner = samples.with_inside(
+        samples.ooxml_with_authors("docx"), "word/embeddings/deeper.xlsx", b"PK\x03\x04"
+    )
+    original = samples.with_inside(
+        samples.ooxml_with_authors("docx"), "word/embeddings/inner.docx", inner
+    )
+    with pytest.raises(UploadRefused, match="documents inside documents"):
+        clean_upload(name="report.docx", data=original)
 
 
 # text
