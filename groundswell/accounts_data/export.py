@@ -12,7 +12,7 @@ from groundswell.deliberation.services import voter_key
 from groundswell.moderation.models import Flag
 from groundswell.moderation.selectors import decisions_about_me
 from groundswell.organisations.models import Membership, VerifiedRole
-from groundswell.people.models import Block, Suspension, User
+from groundswell.people.models import Block, RetiredPseudonym, Suspension, User
 from groundswell.projects.models import Participant, Project
 
 FORMAT_VERSION = 1
@@ -89,6 +89,10 @@ def member_data(*, user: User) -> dict[str, Any]:
             "sector": user.sector,
             "region": user.region,
             "pseudonym": user.pseudonym,
+            # Given up, but kept from others while items written under them may show them.
+            "former_pseudonyms": sorted(
+                RetiredPseudonym.objects.filter(user=user).values_list("pseudonym", flat=True)
+            ),
             # Special-category data: in this export, for the member, and in no other.
             "lived_experience": user.lived_experience,
             "lived_experience_consent_at": _when(user.lived_experience_consent_at),

@@ -8,7 +8,11 @@ class AccountDeleteForm(forms.Form):
     contributions = forms.ChoiceField(
         label="What happens to what you wrote",
         choices=[
-            (KEEP, "Keep my contributions and comments, without my name (“Former member”)"),
+            (
+                KEEP,
+                "Keep my contributions and comments, without my name (“Former member”); "
+                "what I wrote under my pseudonym keeps showing the pseudonym",
+            ),
             (DELETE, "Delete my contributions and comments"),
         ],
         widget=forms.RadioSelect,

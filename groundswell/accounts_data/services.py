@@ -4,11 +4,12 @@ import logging
 import secrets
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from groundswell.accounts_data.collect import protected_items_of
@@ -24,7 +25,8 @@ from groundswell.core.pagecache import page_cache_bump
 from groundswell.deliberation.models import Comparison, Idea, Statement, Vote
 from groundswell.deliberation.services import analysis_request, voter_key
 from groundswell.moderation.services import decisions_forget_words
-from groundswell.people.models import User
+from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
+from groundswell.people.models import RetiredPseudonym, User
 from groundswell.projects.models import Project
 
 logger = logging.getLogger(__name__)
@@ -116,6 +118,26 @@ def account_deletion_blockers(*, user: User) -> list[Project]:
     return list(Project.objects.filter(host_user=user).order_by("question"))
 
 
+def account_deletion_orphans(*, user: User) -> list[Organisation]:
+    """Organisations with members or projects whose only admin is the member.
+
+    Memberships go with the account, so nobody would be left to run them, their projects or
+    their invitations: the member must make someone else an admin first.
+    """
+    others = Membership.objects.filter(organisation=OuterRef("pk"), is_admin=True).exclude(
+        user=user
+    )
+    return list(
+        Organisation.objects.filter(memberships__user=user, memberships__is_admin=True)
+        .exclude(Exists(others))
+        .filter(
+            Exists(Membership.objects.filter(organisation=OuterRef("pk")).exclude(user=user))
+            | Exists(Project.objects.filter(host_organisation=OuterRef("pk")))
+        )
+        .order_by("name")
+    )
+
+
 def _unlink_votes(*, user: User) -> set[int]:
     """Give the member's votes one random key, so they still count but lead to nobody."""
     old = voter_key(user)
@@ -130,8 +152,11 @@ def _unlink_votes(*, user: User) -> set[int]:
 
 
 def _unattribute(queryset) -> None:
-    """Keep the items but make them say "Former member": no author, no pseudonym."""
-    queryset.update(author=None, pseudonym="", attribution=Attribution.NAMED)
+    """Keep the items without their author: named ones say "Former member", pseudonymous ones
+    keep their pseudonym. Were both to turn into "Former member" at the same moment, anyone who
+    had seen them would learn whose the pseudonym was; the pseudonym alone identifies nobody."""
+    queryset.filter(attribution=Attribution.PSEUDONYMOUS).update(author=None)
+    queryset.filter(attribution=Attribution.NAMED).update(author=None, pseudonym="")
 
 
 def _delete_comments(comment_ids: list[int]) -> None:
@@ -142,14 +167,10 @@ def _delete_comments(comment_ids: list[int]) -> None:
         .exclude(pk__in=comment_ids)
         .values_list("parent_id", flat=True)
     )
-    Comment.objects.filter(pk__in=keep).update(
-        author=None,
-        pseudonym="",
-        attribution=Attribution.NAMED,
-        author_role="",
-        author_sector="",
-        body=DELETED_COMMENT,
-    )
+    kept = Comment.objects.filter(pk__in=keep)
+    # Each keeps its byline's kind, as in _unattribute: a protected one still shows no author.
+    _unattribute(kept)
+    kept.update(author_role="", author_sector="", body=DELETED_COMMENT)
     touched = set(comments.values_list("contribution_id", flat=True))
     comments.exclude(pk__in=keep).delete()
     # Replies to a deleted comment went with it: recount every thread that lost comments.
@@ -157,6 +178,31 @@ def _delete_comments(comment_ids: list[int]) -> None:
         Contribution.objects.filter(pk__in=touched).annotate(n=Count("comments")).values("pk", "n")
     ):
         Contribution.objects.filter(pk=row["pk"]).update(comment_count=row["n"])
+
+
+def _retire_pseudonym(*, pseudonym: str) -> None:
+    """Items kept under the member's pseudonym still show it: nobody may take it up after them
+    and pass for its author. Their earlier pseudonyms stay retired too, now held by nobody."""
+    if not pseudonym:
+        return
+    shown = Q(attribution=Attribution.PSEUDONYMOUS, pseudonym=pseudonym)
+    if any(
+        model.objects.filter(shown).exists() for model in (Contribution, Comment, Statement, Idea)
+    ):
+        RetiredPseudonym.objects.update_or_create(pseudonym=pseudonym, defaults={"user": None})
+
+
+def _forget_invitations(*, user: User) -> None:
+    """Organisation invitations sent to the member's addresses: the address is theirs, and
+    erased with the account (the invitations they accepted would otherwise keep it for good)."""
+    addresses = {
+        user.email,
+        *EmailAddress.objects.filter(user=user).values_list("email", flat=True),
+    }
+    to_member = Q(pk__in=[])
+    for address in addresses - {""}:
+        to_member |= Q(email__iexact=address)
+    OrganisationInvite.objects.filter(to_member).delete()
 
 
 def _delete_sessions(*, user_id: int) -> None:
@@ -189,6 +235,11 @@ def account_delete(*, user: User, keep_contributions: bool) -> None:
                 "You host projects in your own name. Hand them over to an organisation, "
                 "or ask the site staff to, before deleting your account."
             )
+        if account_deletion_orphans(user=member):
+            raise ValidationError(
+                "You are the only admin of an organisation. Make another member an admin, "
+                "or ask the site staff to, before deleting your account."
+            )
         protected = protected_items_of(user_id=member.pk)
         own = Q(author=member)
         contributions = Contribution.objects.filter(own | Q(pk__in=protected.ids["contribution"]))
@@ -212,6 +263,8 @@ def account_delete(*, user: User, keep_contributions: bool) -> None:
         _unattribute(Statement.objects.filter(author=member))
         _unattribute(Idea.objects.filter(author=member))
         ProtectedAuthorKey.objects.filter(key__in=protected.keys).delete()
+        _retire_pseudonym(pseudonym=member.pseudonym)
+        _forget_invitations(user=member)
         voted_in = _unlink_votes(user=member)
         _delete_sessions(user_id=member.pk)
         # Memberships, participations, e-mail addresses and data exports cascade with the row.

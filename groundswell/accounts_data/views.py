@@ -13,6 +13,7 @@ from groundswell.accounts_data.models import DataExport, ExportStatus
 from groundswell.accounts_data.services import (
     account_delete,
     account_deletion_blockers,
+    account_deletion_orphans,
     data_export_request,
     data_exports_for,
 )
@@ -57,8 +58,9 @@ def export_download(request, export_id):
 @login_required
 def account_delete_view(request):
     blockers = account_deletion_blockers(user=request.user)
+    orphans = account_deletion_orphans(user=request.user)
     form = AccountDeleteForm(request.POST or None, user=request.user)
-    if request.method == "POST" and not blockers and form.is_valid():
+    if request.method == "POST" and not blockers and not orphans and form.is_valid():
         try:
             account_delete(user=request.user, keep_contributions=form.keep_contributions)
         except ValidationError as error:
@@ -67,4 +69,8 @@ def account_delete_view(request):
             logout(request)
             messages.success(request, "Your account is deleted. Thank you for taking part.")
             return redirect("home")
-    return render(request, "accounts_data/delete.html", {"form": form, "blockers": blockers})
+    return render(
+        request,
+        "accounts_data/delete.html",
+        {"form": form, "blockers": blockers, "orphans": orphans},
+    )

@@ -2,9 +2,12 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+from groundswell.people.models import CONCEALING, CONCEALING_MESSAGE
 
 
 class OrganisationKind(models.TextChoices):
@@ -38,6 +41,11 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        # The name is shown as the host of its projects, as a member's is in a byline.
+        if CONCEALING.search(self.name):
+            raise ValidationError({"name": CONCEALING_MESSAGE})
 
 
 class Membership(models.Model):

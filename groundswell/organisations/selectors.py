@@ -23,8 +23,14 @@ def organisation_is_admin(*, organisation: Organisation, user) -> bool:
     )
 
 
-def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
-    return organisation.memberships.select_related("user").order_by("-is_admin", "user__username")
+def organisation_members(
+    *, organisation: Organisation, active_only: bool = False
+) -> QuerySet[Membership]:
+    """`active_only` for the public: a suspended member's profile is gone while it lasts."""
+    members = organisation.memberships.select_related("user")
+    if active_only:
+        members = members.filter(user__is_active=True)
+    return members.order_by("-is_admin", "user__username")
 
 
 def verified_roles_active() -> QuerySet[VerifiedRole]:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from groundswell.core import converters  # noqa: F401 (registers <id:…>)
 from groundswell.organisations import views
 
 app_name = "organisations"
@@ -13,12 +14,8 @@ urlpatterns = [
         views.verified_role_requests_staff,
         name="verified_role_requests_staff",
     ),
-    path(
-        "verified-roles/<int:pk>/decide/", views.verified_role_decide, name="verified_role_decide"
-    ),
-    path(
-        "verified-roles/<int:pk>/revoke/", views.verified_role_revoke, name="verified_role_revoke"
-    ),
+    path("verified-roles/<id:pk>/decide/", views.verified_role_decide, name="verified_role_decide"),
+    path("verified-roles/<id:pk>/revoke/", views.verified_role_revoke, name="verified_role_revoke"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),
     path("<slug:slug>/edit/", views.organisation_edit, name="edit"),
     path("<slug:slug>/verify/", views.organisation_verify, name="verify"),
@@ -29,7 +26,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/members/", views.organisation_members_manage, name="members"),
     path(
-        "<slug:slug>/members/<int:user_id>/admin/",
+        "<slug:slug>/members/<id:user_id>/admin/",
         views.organisation_set_admin,
         name="set_admin",
     ),

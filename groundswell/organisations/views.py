@@ -23,6 +23,8 @@ from groundswell.organisations.selectors import (
     verified_roles_requested_by,
 )
 
+MEMBERS_PER_PAGE = 50
+
 
 def organisation_list(request):
     page = paginate(request, Organisation.objects.all(), per_page=30)
@@ -39,7 +41,11 @@ def organisation_detail(request, slug: str):
         {
             "organisation": organisation,
             "is_admin": is_admin,
-            "members": organisation_members(organisation=organisation),
+            "members": paginate(
+                request,
+                organisation_members(organisation=organisation, active_only=True),
+                per_page=MEMBERS_PER_PAGE,
+            ),
             "projects": projects,
         },
     )
@@ -101,7 +107,9 @@ def organisation_members_manage(request, slug: str):
         {
             "organisation": organisation,
             "form": form,
-            "members": organisation_members(organisation=organisation),
+            "members": paginate(
+                request, organisation_members(organisation=organisation), per_page=MEMBERS_PER_PAGE
+            ),
             "pending": organisation.invites.filter(accepted_at__isnull=True).order_by(
                 "-created_at"
             ),
@@ -124,6 +132,10 @@ def organisation_set_admin(request, slug: str, user_id: int):
         messages.error(request, "That person is not a member.")
     else:
         messages.success(request, "Admin rights updated.")
+        if user_id == request.user.pk and not make_admin and not request.user.is_staff:
+            # The members page is for admins: after giving up their own rights, it would
+            # answer 403 to the member who has just done so.
+            return redirect(organisation)
     return redirect("organisations:members", slug=slug)
 
 

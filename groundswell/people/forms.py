@@ -1,6 +1,6 @@
 from django import forms
 
-from groundswell.people.models import User
+from groundswell.people.models import User, pseudonym_problem
 from groundswell.people.perspectives import LivedExperience
 
 
@@ -19,10 +19,9 @@ class ProfileForm(forms.ModelForm):
         # The database constraint has a condition, so Django would report a clash as a
         # form-wide error; say it next to the field instead.
         pseudonym = self.cleaned_data["pseudonym"]
-        if pseudonym and (
-            User.objects.filter(pseudonym=pseudonym).exclude(pk=self.instance.pk).exists()
-        ):
-            raise forms.ValidationError("Someone already uses that pseudonym. Choose another.")
+        problem = pseudonym_problem(pseudonym, user_id=self.instance.pk)
+        if problem:
+            raise forms.ValidationError(problem)
         return pseudonym
 
 
@@ -47,7 +46,10 @@ class LivedExperienceForm(forms.Form):
 class SuspendForm(forms.Form):
     reason = forms.CharField(
         label="Reason for the suspension",
-        help_text="Recorded with your name and the time. The member is not shown this.",
+        help_text=(
+            "Recorded with your name and the time. It is not shown on the site, but the member "
+            "finds it in the copy of their data they can download."
+        ),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Give the reason for the suspension."},

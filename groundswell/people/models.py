@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -7,6 +9,37 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groundswell.people.perspectives import LivedExperience, Region, Role, Sector
+
+# Invisible characters that reorder or hide text (bidirectional controls, zero-width spaces;
+# not the joiner emoji need): in a name they would scramble the byline after it, or let a
+# pseudonym look the same as another's.
+CONCEALING = re.compile("[\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+CONCEALING_MESSAGE = "Remove the invisible characters that change how the text reads."
+
+# Bylines the site writes itself: a member who took one as a name would pass for it.
+RESERVED_BYLINES = frozenset({"former member", "protected contributor", "pseudonymous contributor"})
+
+
+def pseudonym_problem(pseudonym: str, *, user_id: int | None) -> str:
+    """Why `pseudonym` cannot be this member's, or "" if it can.
+
+    A pseudonym differing only in case, or one still shown on items by a member who changed it
+    or left (RetiredPseudonym), would let its new holder pass for the person who wrote them.
+    """
+    if not pseudonym:
+        return ""
+    if CONCEALING.search(pseudonym):
+        return CONCEALING_MESSAGE
+    if pseudonym.casefold() in RESERVED_BYLINES:
+        return "That is how Groundswell labels some contributions. Choose another pseudonym."
+    holders = User.objects.filter(pseudonym__iexact=pseudonym)
+    retired = RetiredPseudonym.objects.filter(pseudonym__iexact=pseudonym)
+    if user_id is not None:
+        holders = holders.exclude(pk=user_id)
+        retired = retired.exclude(user_id=user_id)
+    if holders.exists() or retired.exists():
+        return "Someone already uses that pseudonym. Choose another."
+    return ""
 
 
 class User(AbstractUser):
@@ -46,6 +79,21 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.public_name
 
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if CONCEALING.search(self.display_name):
+            errors["display_name"] = CONCEALING_MESSAGE
+        elif self.display_name.strip().casefold() in RESERVED_BYLINES:
+            errors["display_name"] = (
+                "That is how Groundswell labels some contributions. Choose another name."
+            )
+        problem = pseudonym_problem(self.pseudonym, user_id=self.pk)
+        if problem:
+            errors["pseudonym"] = problem
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def public_name(self) -> str:
         return self.display_name or self.username
@@ -56,6 +104,19 @@ class User(AbstractUser):
     @property
     def is_suspended(self) -> bool:
         return not self.is_active and self.suspensions.filter(lifted_at__isnull=True).exists()
+
+
+class RetiredPseudonym(models.Model):
+    """A pseudonym its member gave up, or left with: items written under it still show it, so
+    nobody else may take it. `user` is who may take it back; none once they have left."""
+
+    pseudonym = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.pseudonym
 
 
 class Suspension(models.Model):

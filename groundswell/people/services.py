@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from groundswell.core.pagecache import page_cache_bump
-from groundswell.people.models import Block, Suspension, User
+from groundswell.people.models import Block, RetiredPseudonym, Suspension, User
 from groundswell.people.perspectives import LivedExperience
 
 PROFILE_FIELDS = ("display_name", "bio", "role", "sector", "region", "pseudonym")
@@ -13,10 +13,18 @@ def profile_update(*, user: User, **fields) -> User:
     unknown = set(fields) - set(PROFILE_FIELDS)
     if unknown:
         raise TypeError(f"not profile fields: {sorted(unknown)}")
+    # As stored: a ModelForm has already set the new value on `user` by now.
+    stored = User.objects.filter(pk=user.pk).values_list("pseudonym", flat=True).first() or ""
+    given_up = stored if fields.get("pseudonym", stored) != stored else ""
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password", "username", "email"])
-    user.save(update_fields=list(fields))
+    with transaction.atomic():
+        user.save(update_fields=list(fields))
+        if given_up:
+            # Items written under it keep showing it (this app cannot see whether there are
+            # any): nobody else may take it and pass for the member.
+            RetiredPseudonym.objects.get_or_create(pseudonym=given_up, defaults={"user": user})
     # Names appear in bylines and as hosts everywhere; roles in the participation tables.
     page_cache_bump(scope="site")
     return user

@@ -10,13 +10,16 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from groundswell.accounts_data.models import DataExport
 from groundswell.accounts_data.services import DELETED_COMMENT, account_delete
 from groundswell.contributions.models import Comment, Contribution, ProtectedAuthorKey
+from groundswell.contributions.services import comment_create
 from groundswell.deliberation.models import Idea, Statement, Vote
-from groundswell.organisations.models import Membership
-from groundswell.people.models import User
+from groundswell.deliberation.services import statement_create
+from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
+from groundswell.people.models import RetiredPseudonym, User
 from groundswell.projects.models import Participant
 from groundswell.testing import factories
 
@@ -40,6 +43,13 @@ def test_the_password_is_required(client, member, lived):
 
 def test_keeping_contributions_removes_every_trace_of_the_member(client, member, lived):
     EmailAddress.objects.get_or_create(user=member, email=IDENTITY["e-mail"])
+    EmailAddress.objects.create(user=member, email="zq.second@example.net")
+    org = Organisation.objects.get(memberships__user=member)
+    for address in (IDENTITY["e-mail"].upper(), "zq.second@example.net", "someone@example.org"):
+        OrganisationInvite.objects.create(organisation=org, email=address)
+    OrganisationInvite.objects.filter(email="zq.second@example.net").update(
+        accepted_at=timezone.now()
+    )
     DataExport.objects.create(owner=member)
     other_browser = Client()
     other_browser.force_login(member)
@@ -47,7 +57,11 @@ def test_keeping_contributions_removes_every_trace_of_the_member(client, member,
     assert response.status_code == 302 and response.url == reverse("home")
 
     assert not User.objects.filter(pk=member.pk).exists()
-    assert not EmailAddress.objects.filter(email=IDENTITY["e-mail"]).exists()
+    assert not EmailAddress.objects.filter(user_id=member.pk).exists()
+    # Invitations sent to their addresses, accepted or not, went with them; others' stay.
+    assert list(OrganisationInvite.objects.values_list("email", flat=True)) == [
+        "someone@example.org"
+    ]
     assert not Membership.objects.filter(user_id=member.pk).exists()
     assert not Participant.objects.filter(user_id=member.pk).exists()
     assert not DataExport.objects.exists()
@@ -58,9 +72,13 @@ def test_keeping_contributions_removes_every_trace_of_the_member(client, member,
     ]
     assert other_browser.get(reverse("accounts_data:my_data")).status_code == 302
 
-    for key in ("named", "pseudo", "my_comment"):
+    for key in ("named", "my_comment"):
         item = type(lived[key]).objects.get(pk=lived[key].pk)
         assert item.author_id is None and item.pseudonym == "" and item.byline == "Former member"
+    # The pseudonym stays on its items: turning them into "Former member" together with the
+    # named ones would tell everyone who had seen both whose the pseudonym was.
+    pseudo = Contribution.objects.get(pk=lived["pseudo"].pk)
+    assert pseudo.author_id is None and pseudo.byline == IDENTITY["pseudonym"]
     for key in ("statement", "idea"):
         item = type(lived[key]).objects.get(pk=lived[key].pk)
         assert item.author_id is None and item.byline == "Former member"
@@ -91,6 +109,82 @@ def test_deleting_contributions_removes_them_and_keeps_others_threads(member, li
     assert Statement.objects.get(pk=lived["statement"].pk).author_id is None
     assert Idea.objects.get(pk=lived["idea"].pk).author_id is None
     assert not ProtectedAuthorKey.objects.exists()
+
+
+def test_pseudonymous_writing_keeps_its_pseudonym_and_named_writing_loses_the_name(
+    member, lived, project, service_user
+):
+    """Only named items turn into "Former member": a pseudonym that did so at the same moment
+    would be tied, for anyone who had seen both, to the name of the member who left."""
+    pseudo_comment = comment_create(
+        contribution=lived["others"],
+        author=member,
+        body="Pseudo comment here",
+        attribution="pseudonymous",
+    )
+    pseudo_statement = statement_create(
+        project=project, author=member, text="Fund carers", attribution="pseudonymous"
+    )
+    account_delete(user=member, keep_contributions=True)
+
+    for item in (lived["pseudo"], pseudo_comment, pseudo_statement):
+        item = type(item).objects.get(pk=item.pk)
+        assert item.author_id is None
+        assert item.attribution == "pseudonymous" and item.byline == IDENTITY["pseudonym"]
+    for key in ("named", "my_comment", "statement"):
+        item = type(lived[key]).objects.get(pk=lived[key].pk)
+        assert item.attribution == "named" and item.byline == "Former member"
+    for key in ("protected", "protected_comment"):
+        item = type(lived[key]).objects.get(pk=lived[key].pk)
+        assert item.attribution == "protected" and item.byline == "Protected contributor"
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_nobody_can_take_up_the_pseudonym_still_shown_on_kept_items(
+    client, member, lived, project, practitioner, keep
+):
+    """Someone who took it would pass for the author of what the member wrote under it. In
+    "delete" mode only statements and ideas are kept, so only a pseudonymous one holds it."""
+    statement_create(project=project, author=member, text="Fund carers", attribution="pseudonymous")
+    account_delete(user=member, keep_contributions=keep)
+
+    client.force_login(practitioner)
+    for taken in (IDENTITY["pseudonym"], IDENTITY["pseudonym"].upper()):
+        response = client.post(
+            reverse("people:edit"), {"display_name": "Priya", "pseudonym": taken}
+        )
+        assert response.status_code == 400
+        assert "Someone already uses that pseudonym" in response.content.decode()
+    practitioner.refresh_from_db()
+    assert practitioner.pseudonym == ""
+
+
+def test_a_pseudonym_no_kept_item_shows_is_not_kept_at_all(member, lived):
+    """With their writing deleted and no pseudonymous statement or idea, nothing shows the
+    pseudonym: it goes with the rest of the account."""
+    account_delete(user=member, keep_contributions=False)
+    assert not RetiredPseudonym.objects.exists()
+
+
+def test_an_emptied_comment_keeps_the_kind_of_byline_it_had(member, lived, service_user):
+    """A comment others replied to is kept, emptied, when the member deletes their writing: a
+    pseudonymous one still shows the pseudonym, and a protected one still shows no author."""
+    others = lived["others"]
+    pseudo_comment = comment_create(
+        contribution=others, author=member, body="Pseudo comment", attribution="pseudonymous"
+    )
+    for parent in (pseudo_comment, lived["protected_comment"]):
+        comment_create(contribution=others, author=service_user, body="Reply", parent=parent)
+    account_delete(user=member, keep_contributions=False)
+
+    pseudo = Comment.objects.get(pk=pseudo_comment.pk)
+    assert pseudo.body == DELETED_COMMENT and pseudo.author_id is None
+    assert pseudo.byline == IDENTITY["pseudonym"]
+    protected = Comment.objects.get(pk=lived["protected_comment"].pk)
+    assert protected.body == DELETED_COMMENT
+    assert protected.byline == "Protected contributor" and protected.pseudonym == ""
+    named = Comment.objects.get(pk=lived["my_comment"].pk)
+    assert named.body == DELETED_COMMENT and named.byline == "Former member"
 
 
 def test_deleted_writing_leaves_the_moderation_log_too(member, lived, project, host_admin, client):
@@ -182,6 +276,32 @@ def test_a_member_hosting_projects_is_asked_to_hand_them_over_first(client, memb
         account_delete(user=member, keep_contributions=True)
 
 
+def test_the_only_admin_of_an_organisation_is_asked_to_hand_it_over_first(
+    client, member, practitioner
+):
+    """Memberships go with the account: an organisation would be left with nobody to run it."""
+    org = factories.OrganisationFactory(name="Quillfeather Carers")
+    factories.MembershipFactory(organisation=org, user=member, is_admin=True)
+    factories.MembershipFactory(organisation=org, user=practitioner)
+    client.force_login(member)
+    page = client.get(reverse("accounts_data:delete")).content.decode()
+    assert "only admin" in page and "Quillfeather Carers" in page
+    response = client.post(
+        reverse("accounts_data:delete"), {"contributions": "keep", "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert User.objects.filter(pk=member.pk).exists()
+    with pytest.raises(ValidationError):
+        account_delete(user=member, keep_contributions=True)
+
+    # With another admin, or alone in an organisation with no projects, nothing is left behind.
+    Membership.objects.filter(user=practitioner).update(is_admin=True)
+    alone = factories.OrganisationFactory(name="Just me")
+    factories.MembershipFactory(organisation=alone, user=member, is_admin=True)
+    assert _delete_through_the_page(client, member, "keep").status_code == 302
+    assert not User.objects.filter(pk=member.pk).exists()
+
+
 HREF = re.compile(r'href="([^"#]+)"')
 
 
@@ -232,7 +352,11 @@ def test_after_deletion_with_keep_no_page_shows_the_old_identity(
     everything = "\n".join(pages.values())
     # Not vacuous: what the member wrote is still there, under "Former member".
     assert "Named story" in everything and "Former member" in everything
+    # The pseudonym stays beside what was written under it, and identifies nobody.
+    assert "Pseudo story" in everything and IDENTITY["pseudonym"] in everything
     for what, value in IDENTITY.items():
+        if what == "pseudonym":
+            continue
         leaks = [url for url, text in pages.items() if value.lower() in text.lower()]
         assert leaks == [], (what, leaks)
     assert client.get(f"/people/{IDENTITY['username']}/").status_code == 404

@@ -11,6 +11,7 @@ from groundswell.accounts_data.export import member_data
 from groundswell.accounts_data.models import DataExport, ExportStatus
 from groundswell.accounts_data.services import data_export_build, data_export_request
 from groundswell.contributions.services import contribution_create
+from groundswell.people.models import RetiredPseudonym
 from groundswell.testing import factories
 
 from .conftest import IDENTITY, STORY
@@ -32,6 +33,8 @@ def test_the_export_holds_everything_about_the_member(
     # The uploads a member started are theirs too (another member's are not).
     PolisImport.objects.create(project=lived["named"].project, started_by=member, status="failed")
     PolisImport.objects.create(project=lived["named"].project, started_by=factories.UserFactory())
+    RetiredPseudonym.objects.create(pseudonym="EarlyOwl", user=member)
+    RetiredPseudonym.objects.create(pseudonym="SomeoneElsesOld", user=factories.UserFactory())
     client.force_login(member)
     export = _request_export(client, django_capture_on_commit_callbacks)
     assert export.status == ExportStatus.READY
@@ -43,6 +46,7 @@ def test_the_export_holds_everything_about_the_member(
 
     assert data["profile"]["email"] == IDENTITY["e-mail"]
     assert data["profile"]["pseudonym"] == IDENTITY["pseudonym"]
+    assert data["profile"]["former_pseudonyms"] == ["EarlyOwl"]
     assert data["profile"]["region"] == "north_west"
     assert [e["email"] for e in data["email_addresses"]] == [IDENTITY["e-mail"]]
     assert [m["organisation"] for m in data["memberships"]] == ["Northfield Care Trust"]

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from groundswell.accounts_data.export import member_data
 from groundswell.contributions.models import Contribution
 from groundswell.people.models import Suspension
 from groundswell.people.services import user_suspend, user_unsuspend
@@ -142,3 +143,16 @@ def test_profile_of_a_member_shows_staff_the_suspend_link(client, practitioner, 
     client.force_login(staff)
     page = client.get(practitioner.get_absolute_url())
     assert reverse("people:suspension", args=[practitioner.username]).encode() in page.content
+
+
+def test_staff_are_told_the_truth_about_who_reads_the_reason(client, practitioner, staff):
+    """The member's own copy of their data holds the reason (it is about them): the page must
+    not tell staff that the member never sees it."""
+    user_suspend(user=practitioner, by=staff, reason="Threats in comments")
+    user_unsuspend(user=practitioner, by=staff)
+    reasons = [s["reason"] for s in member_data(user=practitioner)["suspensions"]]
+    assert reasons == ["Threats in comments"]
+    client.force_login(staff)
+    page = client.get(reverse("people:suspension", args=[practitioner.username])).content
+    assert b"not shown this" not in page
+    assert b"copy of their data" in page
