@@ -1,11 +1,15 @@
 """JSON API under /api/v1/, thin over the same selectors and services as the web pages."""
 
 import json
+import logging
 import re
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
@@ -40,7 +44,7 @@ from groundswell.core.ratelimit import RateLimited, rate_limit, rate_limit_consu
 from groundswell.deliberation import selectors as deliberation_selectors
 from groundswell.deliberation import services as deliberation_services
 from groundswell.deliberation.forms import ComparisonForm, IdeaForm, StatementForm
-from groundswell.projects.permissions import Action, current_phase, project_get_for_user
+from groundswell.projects.permissions import Action, project_get_for_user
 from groundswell.projects.selectors import projects_visible_to
 
 
@@ -73,6 +77,11 @@ class JsonBodyParser(Parser):
             raise BodyNotJson(f"The body is not valid JSON: {error}.") from error
         except RecursionError as error:
             raise BodyNotJson("The body is not valid JSON: it is nested too deeply.") from error
+        if not isinstance(data, dict):
+            # Every endpoint takes an object: given a list or null, pydantic named each of its
+            # fields as missing ("Field required"), saying nothing of what was wrong.
+            kind = _KINDS.get(type(data), "a number")
+            raise BodyNotJson(f"The body must be a JSON object ({{...}}), not {kind}.")
         if _SURROGATE_ESCAPE.search(text) and not _encodable(data):
             # JSON lets "\ud800" stand alone; no text can hold it (the database cannot save
             # it, and hashing or printing it fails): refused here rather than as a 500 later.
@@ -83,12 +92,34 @@ class JsonBodyParser(Parser):
         return data
 
 
+_KINDS = {list: "a list", str: "a string", bool: "true or false", type(None): "null"}
+
+
 def _encodable(data) -> bool:
     try:
         json.dumps(data, ensure_ascii=False).encode()
     except UnicodeEncodeError:
         return False
     return True
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        # Logged as Django logs its own refusals, for whoever watches for forged requests.
+        logging.getLogger("django.security.csrf").warning(
+            "Forbidden (%s): %s", reason, request.path
+        )
+        return reason
+
+
+def _csrf_refusal(request) -> str | None:
+    """Why Django's CSRF check refuses the request, or None. django-ninja's own check says only
+    "CSRF check Failed": a client over HTTPS that sent its token but no Referer was told to send
+    the token."""
+    check = _CsrfCheck(lambda request: None)
+    request.csrf_processing_done = False
+    check.process_request(request)
+    return check.process_view(request, None, (), {})
 
 
 class SignedInSession(SessionAuth):
@@ -99,10 +130,23 @@ class SignedInSession(SessionAuth):
     def __call__(self, request):
         if not request.user.is_authenticated:
             return None
+        if reason := _csrf_refusal(request):
+            raise HttpError(
+                403,
+                f"CSRF check failed ({reason.rstrip('.')}): send the csrftoken cookie's value in "
+                "an X-CSRFToken header and, over HTTPS, a Referer or Origin header of this site.",
+            )
         return super().__call__(request)
 
 
-signed_in = SignedInSession()
+signed_in = SignedInSession(csrf=False)  # checked above, saying why it failed
+
+
+def _read_only(view):
+    # The OpenAPI document is a plain Django view, not an endpoint: a POST to it met Django's
+    # CSRF check and was refused with the site's HTML 403 page (or, with a token, answered 200).
+    # Refused as any endpoint refuses a method it does not take: 405 in JSON.
+    return csrf_exempt(require_safe(view))
 
 
 api = NinjaAPI(
@@ -110,6 +154,7 @@ api = NinjaAPI(
     version="1",
     urls_namespace="api",
     docs_url=None,
+    docs_decorator=_read_only,
     parser=JsonBodyParser(),
 )
 
@@ -128,7 +173,9 @@ ERRORS = {
 
 
 def errors(*codes: int) -> dict:
-    return {code: ERRORS[code] for code in codes}
+    # 400 on every route: a path with a NUL or a query string that is not UTF-8 is refused
+    # before any endpoint runs (core.middleware), whichever endpoint it was meant for.
+    return {code: ERRORS[code] for code in (400, *codes)}
 
 
 @api.exception_handler(HttpError)
@@ -138,8 +185,6 @@ def http_error(request, exc):
         detail = str(exc.__cause__)
     elif isinstance(exc, AuthenticationError):
         detail = "Sign in first: this needs a signed-in member."
-    elif exc.status_code == 403 and "CSRF" in detail:
-        detail = "CSRF check failed: send the csrftoken cookie's value in an X-CSRFToken header."
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
@@ -189,47 +234,15 @@ def invalid(request, exc):
     return api.create_response(request, body, status=400)
 
 
-def _project(project) -> dict:
-    phases = list(project.phases.all())
-    return {
-        "slug": project.slug,
-        "question": project.question,
-        "description": project.description,
-        "kind": project.kind,
-        "visibility": project.visibility,
-        "host": project.host_name,
-        "current_phase": current_phase(project=project),
-        "phases": phases,
-        "url": project.get_absolute_url(),
-    }
-
-
-def _contribution(c) -> dict:
-    return {
-        "id": c.pk,
-        "kind": c.kind,
-        "title": c.title,
-        "body": c.body,
-        "details": c.details,
-        "sector": c.sector,
-        "byline": c.byline,
-        "author_role": c.author_role,
-        "author_sector": c.author_sector,
-        "created_on": c.created_at.date(),
-        "comment_count": c.comment_count,
-        "url": c.get_absolute_url(),
-    }
-
-
 @api.get("/projects", response={200: list[ProjectOut], **errors(422)})
 @paginate(NumberedPages, page_size=20)
 def list_projects(request):
-    return [_project(p) for p in projects_visible_to(user=request.user)]
+    return projects_visible_to(user=request.user)
 
 
 @api.get("/projects/{slug}", response={200: ProjectOut, **errors(404)})
 def get_project(request, slug: str):
-    return _project(project_get_for_user(slug=slug, user=request.user))
+    return project_get_for_user(slug=slug, user=request.user)
 
 
 def _no_nul(value: str) -> str:
@@ -255,16 +268,15 @@ class ContributionFilters(Schema):
 @paginate(NumberedPages, page_size=20)
 def list_contributions(request, slug: str, filters: Query[ContributionFilters]):
     project = project_get_for_user(slug=slug, user=request.user)
-    contributions = contribution_selectors.contributions_list(
+    return contribution_selectors.contributions_list(
         project=project, user=request.user, **filters.dict()
     )
-    return [_contribution(c) for c in contributions]
 
 
 @api.get("/projects/{slug}/contributions/{pk}", response={200: ContributionOut, **errors(404, 422)})
 def get_contribution(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user)
-    return _contribution(contribution_selectors.contribution_get(project=project, pk=pk))
+    return contribution_selectors.contribution_get(project=project, pk=pk)
 
 
 @api.get("/projects/{slug}/statements", response={200: list[StatementOut], **errors(404, 422)})

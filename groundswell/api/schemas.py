@@ -1,13 +1,14 @@
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, ConfigDict, Field
 
 from groundswell.contributions.models import Attribution
 from groundswell.deliberation.forms import MAX_ID
-from groundswell.deliberation.models import Outcome
+from groundswell.deliberation.models import Outcome, VoteValue
 from groundswell.deliberation.services import VOTES_AT_ONCE
+from groundswell.projects.permissions import current_phase
 
 
 class PhaseOut(Schema):
@@ -16,16 +17,27 @@ class PhaseOut(Schema):
     ends_on: date
 
 
+# Read from the model, not from a dict built for each item: a list endpoint then hands its
+# queryset to the pages, which read only the page asked for (building every item first made
+# each page of a long list read the whole list).
 class ProjectOut(Schema):
     slug: str
     question: str
     description: str
     kind: str
     visibility: str
-    host: str
+    host: str = Field(alias="host_name")
     current_phase: str | None
     phases: list[PhaseOut]
     url: str
+
+    @staticmethod
+    def resolve_current_phase(project) -> str | None:
+        return current_phase(project=project)
+
+    @staticmethod
+    def resolve_url(project) -> str:
+        return project.get_absolute_url()
 
 
 class ContributionOut(Schema):
@@ -42,6 +54,14 @@ class ContributionOut(Schema):
     comment_count: int
     url: str
 
+    @staticmethod
+    def resolve_created_on(contribution) -> date:
+        return contribution.created_at.date()
+
+    @staticmethod
+    def resolve_url(contribution) -> str:
+        return contribution.get_absolute_url()
+
 
 class StatementOut(Schema):
     id: int
@@ -57,13 +77,21 @@ def _not_a_boolean(value):
     return value
 
 
+# Documented as the three values a vote takes; any other integer is refused by vote_cast (400)
+# with the words the page uses, so the schema does not check it itself.
+_VOTE_VALUES = Field(
+    json_schema_extra={"enum": sorted(VoteValue.values)},
+    description="1 agree, -1 disagree, 0 pass.",
+)
+
+
 class VoteIn(Schema):
-    value: Annotated[int, BeforeValidator(_not_a_boolean)]
+    value: Annotated[int, BeforeValidator(_not_a_boolean), _VOTE_VALUES]
 
 
 class VoteOut(Schema):
     statement: int
-    value: int
+    value: Annotated[int, _VOTE_VALUES]
     updated_at: datetime
 
 
@@ -79,7 +107,14 @@ class VotesOut(Schema):
     votes: list[VoteOut]  # in statement order
 
 
+# A field the schema does not name is refused (422), not ignored: "attribuion": "protected"
+# would otherwise publish the text under its author's name, the default.
+_ONLY_NAMED_FIELDS = ConfigDict(extra="forbid")
+
+
 class StatementIn(Schema):
+    model_config = _ONLY_NAMED_FIELDS
+
     text: str
     attribution: Attribution = Attribution.NAMED
 
@@ -88,10 +123,12 @@ class StatementCreatedOut(Schema):
     id: int
     text: str  # as saved: each run of spaces and line breaks made one space
     byline: str
-    status: str  # "accepted": open for votes; "pending": waiting for a host to approve it
+    status: Literal["accepted", "pending"]  # open for votes, or waiting for a host to approve it
 
 
 class IdeaIn(Schema):
+    model_config = _ONLY_NAMED_FIELDS
+
     text: str
     attribution: Attribution = Attribution.NAMED
 
@@ -103,7 +140,7 @@ class IdeaOut(Schema):
 
 
 class IdeaCreatedOut(IdeaOut):
-    status: str  # "accepted": in the pool; "pending": waiting for a host to approve it
+    status: Literal["accepted", "pending"]  # in the pool, or waiting for a host to approve it
 
 
 class PairOut(Schema):
@@ -112,8 +149,9 @@ class PairOut(Schema):
     second: IdeaOut
 
 
-# Ids as JSON numbers: lax integers would take true as idea 1 and "2" as idea 2.
-IdeaId = Annotated[int, Field(strict=True)]
+# Ids as JSON numbers: lax integers would take true as idea 1 and "2" as idea 2. The range the
+# page's form takes (refused there, 400) is documented, as it is for a vote's statement.
+IdeaId = Annotated[int, Field(strict=True, json_schema_extra={"minimum": 1, "maximum": MAX_ID})]
 
 
 class ComparisonIn(Schema):
@@ -125,7 +163,7 @@ class ComparisonIn(Schema):
 class ComparisonOut(Schema):
     first: int
     second: int
-    outcome: str
+    outcome: Outcome
 
 
 class Error(Schema):

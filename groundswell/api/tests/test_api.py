@@ -6,6 +6,7 @@ from groundswell.contributions.services import contribution_create
 from groundswell.deliberation.models import Vote
 from groundswell.deliberation.selectors import STATEMENT_NOT_OPEN
 from groundswell.deliberation.services import statement_create
+from groundswell.testing import factories
 
 STORY = {"title": "Waiting at the door", "body": "The carer never came.", "details": {}}
 
@@ -27,10 +28,17 @@ def test_projects_and_contributions_read_like_the_pages(client, project, protect
     listed = client.get("/api/v1/projects").json()
     assert [p["slug"] for p in listed["items"]] == [project.slug]
     assert listed["items"][0]["current_phase"] == "gather"
+    assert listed["items"][0]["host"] == "Northfield Care Trust"
+    assert listed["items"][0]["url"] == project.get_absolute_url()
+    assert client.get(f"/api/v1/projects/{project.slug}").json() == listed["items"][0]
 
     contributions = client.get(f"/api/v1/projects/{project.slug}/contributions?q=carer").json()
     assert [c["title"] for c in contributions["items"]] == ["Waiting at the door"]
     assert contributions["items"][0]["byline"] == "Protected contributor"
+    assert contributions["items"][0]["url"] == protected_story.get_absolute_url()
+    assert contributions["items"][0]["created_on"] == protected_story.created_at.date().isoformat()
+    one = client.get(f"/api/v1/projects/{project.slug}/contributions/{protected_story.pk}")
+    assert one.json() == contributions["items"][0]
 
 
 def test_protected_author_never_appears_in_the_api(client, project, protected_story, practitioner):
@@ -97,6 +105,33 @@ def test_voting_needs_a_login_and_csrf(project, host_admin, practitioner):
     )
     assert accepted.status_code == 200
     assert Vote.objects.count() == 1
+
+
+def test_a_csrf_refusal_says_what_was_missing(project, host_admin, practitioner):
+    """Over HTTPS Django also asks for a Referer or Origin of the site: a client that sent its
+    token without one was told to send the token it had sent."""
+    from django.test import Client
+
+    statement = statement_create(project=project, author=host_admin, text="Pay travel time")
+    url = f"/api/v1/projects/{project.slug}/statements/{statement.pk}/vote"
+    member = Client(enforce_csrf_checks=True)
+    member.force_login(practitioner)
+    refused = member.post(url, {"value": 1}, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("CSRF check failed (CSRF cookie not set): send")
+
+    member.get(f"/projects/{project.slug}/vote/")  # sets the CSRF cookie, as a browser would
+    token = {"HTTP_X_CSRFTOKEN": member.cookies["csrftoken"].value}
+    refused = member.post(url, {"value": 1}, "application/json", secure=True, **token)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "CSRF check failed (Referer checking failed - no Referer): send the csrftoken cookie's "
+        "value in an X-CSRFToken header and, over HTTPS, a Referer or Origin header of this site."
+    )
+    assert not Vote.objects.exists()
+    referred = {"HTTP_REFERER": "https://testserver/", **token}
+    accepted = member.post(url, {"value": 1}, "application/json", secure=True, **referred)
+    assert accepted.status_code == 200
 
 
 def test_a_participants_vote_reads_their_participation_once(
@@ -214,6 +249,36 @@ def test_pages_link_to_the_next_and_previous_and_keep_to_their_limits(client, pr
         assert body["previous"].endswith("page=3") or "page=3&" in body["previous"]
     refused = client.get(url, {"page_size": 101})
     assert refused.status_code == 422 and "page_size" in refused.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("model", "url"),
+    [("contribution", "/api/v1/projects/{slug}/contributions"), ("project", "/api/v1/projects")],
+)
+def test_a_page_of_a_list_reads_only_that_page(client, project, host_org, model, url):
+    """Each item was built before the list was cut into pages: every page of a long list
+    read the whole list (a page of one of 5,000 contributions took over a second)."""
+    from django.db.models.signals import post_init
+
+    from groundswell.contributions.models import Contribution
+    from groundswell.projects.models import Project
+
+    for _ in range(6):
+        factories.ContributionFactory(project=project)
+        factories.ProjectFactory(host_organisation=host_org)
+    built = []
+
+    def note(sender, instance, **kwargs):
+        built.append(instance)
+
+    sender = {"contribution": Contribution, "project": Project}[model]
+    post_init.connect(note, sender=sender)
+    try:
+        page = client.get(url.format(slug=project.slug), {"page": 2, "page_size": 2}).json()
+    finally:
+        post_init.disconnect(note, sender=sender)
+    assert page["count"] >= 6 and len(page["items"]) == 2
+    assert len(built) == 2  # the page's, and no others
 
 
 def test_the_statement_list_reads_authors_with_the_statements(client, project, host_admin):

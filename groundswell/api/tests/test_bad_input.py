@@ -4,6 +4,7 @@ import json
 from urllib.parse import quote
 
 import pytest
+from django.test import Client
 
 from groundswell.core.tests.test_bad_input import IMG, SCRIPT
 from groundswell.deliberation.services import statement_create
@@ -104,6 +105,19 @@ def test_unknown_endpoints_and_wrong_methods_answer_json(client, project, method
         assert response["Allow"]
 
 
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+def test_the_openapi_document_takes_only_get_and_answers_other_methods_in_json(db, method):
+    """It is a plain Django view, not an endpoint: a POST met the CSRF check and was refused
+    with the site's HTML 403 page, or with the token answered 200 as if it had done something."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.generic(method, "/api/v1/openapi.json", "{}", content_type="application/json")
+    assert response.status_code == 405
+    _assert_json(response)
+    assert response.json() == {"detail": "Method not allowed"}
+    assert response["Allow"] == "GET, HEAD"
+    assert client.head("/api/v1/openapi.json").status_code == 200
+
+
 def test_the_site_outside_the_api_keeps_its_html_error_pages(client, db):
     response = client.get("/projects/no-such-project/")
     assert response.status_code == 404
@@ -168,6 +182,33 @@ def test_a_body_nested_too_deeply_says_so(client, project, practitioner):
     assert response.status_code == 400
     _assert_json(response)
     assert response.json() == {"detail": "The body is not valid JSON: it is nested too deeply."}
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ("null", "null"),
+        ("[]", "a list"),
+        ('[{"statement": 1, "value": 1}]', "a list"),
+        ('"Fund the night bus"', "a string"),
+        ("1", "a number"),
+        ("1.5", "a number"),
+        ("true", "true or false"),
+    ],
+)
+@pytest.mark.parametrize("path", ["votes", "statements", "statements/1/vote"])
+def test_a_body_that_is_not_an_object_is_refused_saying_so(
+    client, project, practitioner, body, kind, path
+):
+    """Pydantic named every field of the object as missing ("votes: Field required"), leaving
+    a client that sent its votes as a bare list to guess what was wrong."""
+    client.force_login(practitioner)
+    response = client.post(
+        f"/api/v1/projects/{project.slug}/{path}", body, content_type="application/json"
+    )
+    assert response.status_code == 400
+    _assert_json(response)
+    assert response.json() == {"detail": f"The body must be a JSON object ({{...}}), not {kind}."}
 
 
 def test_head_answers_wherever_get_does_without_a_body(client, project, practitioner):

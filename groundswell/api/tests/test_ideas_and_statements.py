@@ -188,6 +188,26 @@ def test_a_protected_statement_says_no_more_of_its_author_than_the_page(
     assert Statement.objects.get().author is None
 
 
+@pytest.mark.parametrize("path", ["statements", "ideas"])
+def test_a_misspelt_field_is_refused_not_published_under_the_authors_name(
+    client, project, practitioner, path
+):
+    """Ignored, "attribuion": "protected" left the default: the text went out under the
+    member's name, the one thing they had asked not to happen."""
+    client.force_login(practitioner)
+    response = post(
+        client,
+        f"{base(project)}/{path}",
+        {"text": "My manager closes cases early", "attribuion": "protected"},
+    )
+    assert response.status_code == 422
+    assert response.json() == {"detail": {"attribuion": ["Extra inputs are not permitted"]}}
+    assert not Statement.objects.exists() and not Idea.objects.exists()
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schema["StatementIn"]["additionalProperties"] is False
+    assert schema["IdeaIn"]["additionalProperties"] is False
+
+
 def test_a_pseudonymous_statement_shows_the_pseudonym(client, project, practitioner):
     client.force_login(practitioner)
     url = f"{base(project)}/statements"

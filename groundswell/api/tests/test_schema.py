@@ -37,6 +37,8 @@ def problems(value, schema: dict, components: dict, at: str = "$") -> list[str]:
         "boolean": lambda v: isinstance(v, bool),
         "null": lambda v: v is None,
     }
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{at}: {value!r} is not one of {schema['enum']}"]
     if kind is None:
         return []
     if not checks[kind](value):
@@ -74,6 +76,7 @@ def test_the_checker_finds_what_is_wrong():
     assert problems({"n": "1"}, ref, components) == ["$.n: '1' is not integer"]
     assert problems({"n": 1, "x": 2}, ref, components) == ["$: x is not in the schema"]
     assert problems([{"n": True}], {"type": "array", "items": ref}, components)
+    assert problems(2, {"type": "integer", "enum": [-1, 0, 1]}, components)
 
 
 @pytest.fixture
@@ -261,3 +264,43 @@ def test_every_answer_matches_the_published_schema(world, practitioner, settings
     for (method, last), wanted in expected.items():
         got = {s for m, p, s in seen if m == method and p.endswith("/" + last)}
         assert got >= wanted, (method, last, got)
+
+
+def test_the_documented_choices_are_the_ones_the_endpoints_take_and_give(
+    client, project, host_admin, practitioner
+):
+    """A vote's value, a new statement's or idea's status, a judgement's outcome and the ids it
+    takes are documented as the values they can take (the document said "any integer", "any
+    string")."""
+    from groundswell.deliberation.models import Outcome, VoteValue
+    from groundswell.deliberation.services import deliberation_settings_update
+
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for name in ("VoteIn", "VoteItemIn", "VoteOut"):
+        assert schema[name]["properties"]["value"]["enum"] == sorted(VoteValue.values), name
+    for name in ("StatementCreatedOut", "IdeaCreatedOut"):
+        assert schema[name]["properties"]["status"]["enum"] == ["accepted", "pending"], name
+    outcome = schema["ComparisonOut"]["properties"]["outcome"]["$ref"].rsplit("/", 1)[-1]
+    assert schema[outcome]["enum"] == Outcome.values
+    for name, field in (("ComparisonIn", "first"), ("ComparisonIn", "second")):
+        bounds = schema[name]["properties"][field]
+        assert (bounds["minimum"], bounds["maximum"]) == (1, 2**63 - 1), field
+
+    statement = statement_create(project=project, author=host_admin, text="Pay travel time")
+    client.force_login(practitioner)
+    url = f"/api/v1/projects/{project.slug}"
+    for value in schema["VoteIn"]["properties"]["value"]["enum"]:
+        voted = client.post(
+            f"{url}/statements/{statement.pk}/vote", {"value": value}, "application/json"
+        )
+        assert voted.status_code == 200 and voted.json()["value"] == value
+    refused = client.post(f"{url}/statements/{statement.pk}/vote", {"value": 2}, "application/json")
+    assert refused.status_code == 400
+    deliberation_settings_update(project=project, by=host_admin, moderation="pre")
+    statuses = {
+        client.post(f"{url}/{path}", {"text": "Longer home visits"}, "application/json").json()[
+            "status"
+        ]
+        for path in ("statements", "ideas")
+    }
+    assert statuses == {"pending"}
