@@ -1,4 +1,4 @@
-"""URL converters, registered on import by the URL modules that use them."""
+"""URL converters, registered when the core app is ready (apps.CoreConfig.ready)."""
 
 from django.urls import register_converter
 

@@ -5,7 +5,7 @@ from groundswell.deliberation import views
 app_name = "deliberation"
 urlpatterns = [
     path("<slug:slug>/vote/", views.vote, name="vote"),
-    path("<slug:slug>/vote/<int:pk>/", views.vote_cast, name="vote_cast"),
+    path("<slug:slug>/vote/<id:pk>/", views.vote_cast, name="vote_cast"),
     path("<slug:slug>/statements/", views.statements, name="statements"),
     path("<slug:slug>/statements/new/", views.statement_add, name="statement_add"),
     path("<slug:slug>/statements/seed/", views.statements_seed, name="statements_seed"),

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from groundswell.core import converters  # noqa: F401 (registers <id:…>)
 from groundswell.organisations import views
 
 app_name = "organisations"

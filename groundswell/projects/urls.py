@@ -12,12 +12,12 @@ urlpatterns = [
     path("<slug:slug>/invites/", views.project_invites, name="invites"),
     path("<slug:slug>/codes/", views.project_invite_codes, name="invite_codes"),
     path(
-        "<slug:slug>/codes/<int:invite_id>/revoke/",
+        "<slug:slug>/codes/<id:invite_id>/revoke/",
         views.project_invite_code_revoke,
         name="invite_code_revoke",
     ),
     path(
-        "<slug:slug>/invites/<int:invite_id>/revoke/",
+        "<slug:slug>/invites/<id:invite_id>/revoke/",
         views.project_invite_revoke,
         name="invite_revoke",
     ),
