@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from groundswell.contributions.models import Attribution, LinkRelation
@@ -55,7 +57,8 @@ class CommentForm(forms.Form):
         max_length=4000, label="Your comment", widget=forms.Textarea(attrs={"rows": 4})
     )
     attribution = attribution_field()
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Hidden, so its errors show only in the summary, under this label.
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, label="Reply")
 
 
 class LinkForm(forms.Form):
@@ -79,6 +82,12 @@ class FilterForm(forms.Form):
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [("", "All kinds"), *((k.slug, k.label) for k in kinds)]
+
+    def clean_q(self) -> str:
+        q = self.cleaned_data["q"]
+        # Punctuation alone searches for nothing (see selectors._search): not counted as a
+        # filter, so the list does not claim that every contribution "matches" it.
+        return q if re.search(r"\w", q) else ""
 
     def filters(self) -> dict[str, str]:
         if not self.is_valid():

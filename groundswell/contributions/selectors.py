@@ -24,27 +24,37 @@ from groundswell.projects.selectors import projects_visible_to
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _fts5_query(q: str) -> str | None:
+def _search_words(q: str) -> list[str]:
+    return _WORD.findall(q)[:20]
+
+
+def _fts5_query(words: list[str]) -> str:
     # Quote every word so user input can never be FTS5 syntax; the last word matches as a prefix.
-    words = _WORD.findall(q)[:20]
-    if not words:
-        return None
     quoted = [f'"{w}"' for w in words]
     quoted[-1] += "*"
     return " ".join(quoted)
 
 
+def _tsquery(words: list[str]) -> str:
+    """The same search for PostgreSQL: every word, the last as a prefix. websearch_to_tsquery
+    read the query differently from SQLite: "care -visit" left out what SQLite required, and
+    "care-leavers" found only the hyphenated spelling. A word (letters, digits, _) holds no
+    quote, so quoting it keeps it from being tsquery syntax."""
+    quoted = [f"'{w}'" for w in words]
+    quoted[-1] += ":*"
+    return " & ".join(quoted)
+
+
 def _search(qs: QuerySet[Contribution], q: str) -> QuerySet[Contribution]:
-    if not _WORD.search(q):
-        # Nothing to search for: both databases leave the list unfiltered, as SQLite always did.
+    words = _search_words(q)
+    if not words:
+        # Nothing to search for: both databases leave the list unfiltered.
         return qs
     if connection.vendor == "sqlite":
-        match = _fts5_query(q)
-        if match is None:
-            return qs
         return qs.filter(
             id__in=RawSQL(
-                "SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH %s", [match]
+                "SELECT rowid FROM contributions_fts WHERE contributions_fts MATCH %s",
+                [_fts5_query(words)],
             )
         )
     # search_vector is a stored column with a GIN index (migration 0005). Matching the expression
@@ -53,8 +63,8 @@ def _search(qs: QuerySet[Contribution], q: str) -> QuerySet[Contribution]:
     return qs.filter(
         id__in=RawSQL(
             "SELECT id FROM contributions_contribution"
-            " WHERE search_vector @@ websearch_to_tsquery('english'::regconfig, %s)",
-            [q],
+            " WHERE search_vector @@ to_tsquery('english'::regconfig, %s)",
+            [_tsquery(words)],
         )
     )
 

@@ -130,10 +130,12 @@ def _clean_details(*, project: Project, kind_def, details, attachment) -> tuple[
         raise ValidationError(form.errors)
     cleaned = kind_def.serialise(form.cleaned_data)
     linked_barrier = cleaned.get("linked_barrier") if kind_def.slug == "failure_demand" else None
+    # Only a barrier anyone can open: one waiting for a host, withdrawn or removed must not be
+    # confirmed to exist by accepting its number.
     if (
         linked_barrier
         and not Contribution.objects.filter(
-            project=project, pk=linked_barrier, kind="barrier"
+            project=project, pk=linked_barrier, kind="barrier", status=Status.PUBLISHED
         ).exists()
     ):
         raise ValidationError({"linked_barrier": "There is no barrier with that number here."})
@@ -234,6 +236,11 @@ def comment_create(
         raise ValidationError({"parent": "You cannot reply to this comment."})
     if parent is not None and parent.parent_id is not None:
         parent = parent.parent  # threads are one level deep: a reply to a reply joins the thread
+    if parent is not None and parent.status != CommentStatus.PUBLISHED:
+        # Under a hidden or removed thread a reply would be posted and counted, yet never shown.
+        raise ValidationError(
+            {"parent": "That comment is no longer shown, so it cannot take replies."}
+        )
     comment = Comment(contribution=contribution, parent=parent, body=body.strip())
     attribute(comment, author=author, attribution=attribution, project=contribution.project)
     comment.full_clean()

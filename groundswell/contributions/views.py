@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from groundswell.contributions import selectors, services
 from groundswell.contributions.forms import CommentForm, ContributionForm, FilterForm, LinkForm
@@ -17,7 +18,7 @@ from groundswell.core.forms import add_service_errors
 from groundswell.core.pagecache import cache_page_for_anonymous, project_scopes
 from groundswell.core.pagination import paginate
 from groundswell.core.ratelimit import rate_limit
-from groundswell.projects.permissions import Action, project_get_for_user
+from groundswell.projects.permissions import CONTRIBUTION_PHASES, Action, project_get_for_user
 from groundswell.projects.selectors import PARTICIPATION_SHOWN_FROM, project_participation
 from groundswell.projects.views import project_page_context
 
@@ -26,10 +27,17 @@ from groundswell.projects.views import project_page_context
 def project_detail(request, slug: str):
     project = project_get_for_user(slug=slug, user=request.user)
     context = project_page_context(request, project)
+    phases = list(project.phases.all())
+    today = timezone.localdate()
     context.update(
         participation=project_participation(project=project),
         participation_shown_from=PARTICIPATION_SHOWN_FROM,
-        phases=list(project.phases.all()),
+        phases=phases,
+        # Before it opens, say when: "not in its current phase" read as closed for good.
+        opens_on=next(
+            (p.starts_on for p in phases if p.starts_on > today and p.kind in CONTRIBUTION_PHASES),
+            None,
+        ),
         recent=selectors.contributions_list(project=project, user=request.user)[:10],
         kind_counts=_kind_counts(project),
     )
@@ -79,13 +87,27 @@ def contribute_choose(request, slug: str):
 @login_required
 @rate_limit("post")
 def contribute(request, slug: str, kind: str):
-    project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+    try:
+        project = project_get_for_user(slug=slug, user=request.user, action=Action.CONTRIBUTE)
+        refused = None
+    except PermissionDenied as denied:
+        if request.method != "POST":
+            raise
+        # The phase may have closed while they wrote (at midnight, say): an error page would
+        # lose every word, so the form comes back with them and the reason.
+        project = project_get_for_user(slug=slug, user=request.user)
+        refused = denied
     kind_def = get_kind(kind)
     if kind_def is None:
         raise Http404("No such kind of contribution")
     data = request.POST if request.method == "POST" else None
     form = ContributionForm(data, kind=kind_def)
     details = kind_def.details_form(data, request.FILES or None)
+    if refused is not None:
+        form.add_error(
+            None, f"{refused} Nothing was published: your text is below for you to keep a copy."
+        )
+        return _form_page(request, project, kind=kind_def, form=form, details=details, status=403)
     if request.method == "POST" and form.is_valid() & details.is_valid():
         try:
             contribution = services.contribution_create(
@@ -109,8 +131,19 @@ def contribute(request, slug: str, kind: str):
     return _form_page(request, project, kind=kind_def, form=form, details=details)
 
 
-def _form_page(request, project, *, kind, form, details, contribution=None):
+def _form_page(request, project, *, kind, form, details, contribution=None, status=None):
     """The contribution form, for a new contribution or the author's edit of one."""
+    if (
+        (form.errors or details.errors)
+        and request.FILES.get("file")
+        and "file" in details.fields
+        and "file" not in details.errors
+    ):
+        # A browser never fills a file box in again: without a word, the file would be
+        # missing from the next attempt unnoticed.
+        details.add_error(
+            "file", "Choose the file again: it is not kept while something else needs fixing."
+        )
     return render(
         request,
         "contributions/form.html",
@@ -121,7 +154,7 @@ def _form_page(request, project, *, kind, form, details, contribution=None):
             "details": details,
             "contribution": contribution,
         },
-        status=400 if form.errors or details.errors else 200,
+        status=status or (400 if form.errors or details.errors else 200),
     )
 
 
@@ -236,10 +269,16 @@ def contribution_edit(request, slug: str, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def contribution_withdraw(request, slug: str, pk: int):
     project = project_get_for_user(slug=slug, user=request.user)
     contribution = selectors.contribution_get(project=project, pk=pk, viewer=request.user)
+    if request.method == "GET":
+        # Asked first: withdrawing cannot be undone, and the button sat beside "Edit".
+        if not services.is_author(item=contribution, user=request.user):
+            raise PermissionDenied("Only the author can withdraw a contribution.")
+        context = {**project_page_context(request, project), "contribution": contribution}
+        return render(request, "contributions/withdraw.html", context)
     services.contribution_withdraw(contribution=contribution, by=request.user)
     messages.success(request, "Your contribution is withdrawn.")
     return redirect(project)
@@ -259,12 +298,26 @@ def _detail_page(request, context, *, status=200):
     return response
 
 
+def _replying_to(comment_form) -> int | None:
+    """The comment a refused comment form replied to, if it was a reply."""
+    if comment_form is None or not comment_form.errors:
+        return None
+    return comment_form.cleaned_data.get("parent")
+
+
 def _detail_context(request, contribution, *, comment_form=None, link_form=None) -> dict:
     kind_def = get_kind(contribution.kind)
     context = project_page_context(request, contribution.project)
     comments = selectors.comments_for(contribution=contribution, viewer=request.user)
+    replying_to = _replying_to(comment_form)
     if context["can"].get(Action.COMMENT):
         for comment in comments:
+            if comment.pk == replying_to:
+                # A refused reply comes back in its own reply box, open, with its errors and
+                # text; in the box for new comments it would look like one, yet post a reply.
+                comment_form.auto_id = f"id_reply{comment.pk}_%s"
+                comment.reply_form, comment_form = comment_form, None
+                continue
             comment.reply_form = CommentForm(
                 auto_id=f"id_reply{comment.pk}_%s", initial={"parent": comment.pk}
             )

@@ -2,20 +2,31 @@ from datetime import timedelta
 
 from django import forms
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from groundswell.organisations.selectors import organisations_administered_by
 from groundswell.people.perspectives import Role, Sector
 from groundswell.projects.models import PHASE_ORDER, PhaseKind, Project, ProjectKind, Visibility
-from groundswell.projects.services import PhasePlan
+from groundswell.projects.services import CODE_EXPIRY_TOO_LATE, MAX_CODE_DAYS, PhasePlan
 
-TARGET_ROLES = [
-    Role.SERVICE_USER,
-    Role.CARER,
-    Role.PRACTITIONER,
-    Role.MANAGER,
-    Role.COMMISSIONER,
-    Role.POLICY,
-]
+# Every role a member can declare, as the people counted against a target. A target for a
+# role left off this form was deleted whenever the host saved the project (saving sets all the
+# targets), and a researcher-led project could not aim for researchers.
+TARGET_LABELS = {
+    Role.SERVICE_USER: "Service users",
+    Role.CARER: "Carers or family members",
+    Role.PRACTITIONER: "Frontline practitioners",
+    Role.MANAGER: "Managers",
+    Role.COMMISSIONER: "Commissioners",
+    Role.ORGANISATION: "Staff of charities, providers or councils",
+    Role.POLICY: "Policy professionals",
+    Role.RESEARCHER: "Researchers",
+    Role.JOURNALIST: "Journalists",
+    Role.FUNDER: "Funders",
+    Role.CAMPAIGNER: "Campaigners",
+    Role.OTHER: "Others",
+}
+TARGET_ROLES = list(TARGET_LABELS)
 # A date picker only accepts ISO dates; the en-GB default format (27/11/2026) would blank it.
 DATE_PICKER = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Weeks each phase lasts in the suggested plan a new project starts with.
@@ -70,7 +81,7 @@ class ProjectForm(forms.Form):
             )
         for role in TARGET_ROLES:
             self.fields[f"target_{role}"] = forms.IntegerField(
-                label=f"{role.label}s", required=False, min_value=0, max_value=100_000
+                label=TARGET_LABELS[role], required=False, min_value=0, max_value=100_000
             )
         if not self.is_bound and "ends_on" not in self.initial:
             plan = default_phase_starts()
@@ -98,16 +109,29 @@ class ProjectForm(forms.Form):
         starts = [(k, cleaned.get(f"phase_{k}")) for k in PHASE_ORDER if cleaned.get(f"phase_{k}")]
         ends_on = cleaned.get("ends_on")
         if not starts:
-            raise forms.ValidationError("Give a start date for at least one phase.")
+            # Beside the first date as well as in the summary, so it is seen where it is fixed;
+            # not when a date was typed but is not one (that field says so already).
+            if not any(f"phase_{k}" in self.errors for k in PHASE_ORDER):
+                self.add_error(
+                    f"phase_{PHASE_ORDER[0]}", "Give a start date for at least one phase."
+                )
+            return cleaned
         if ends_on is None:
             return cleaned
         plans = []
         for (kind, start), nxt in zip(starts, [*starts[1:], None], strict=True):
             # Compare before subtracting: a day before 1 January of year 1 does not exist.
-            if (nxt[1] <= start) if nxt else (ends_on < start):
-                field = f"phase_{nxt[0]}" if nxt else "ends_on"
+            if nxt and nxt[1] <= start:
                 self.add_error(
-                    field, "Each phase must start after the one before it, in the order shown."
+                    f"phase_{nxt[0]}",
+                    "Each phase must start after the one before it, in the order shown.",
+                )
+                return cleaned
+            if not nxt and ends_on < start:
+                self.add_error(
+                    "ends_on",
+                    f"The last phase ({PhaseKind(kind).label}) starts on"
+                    f" {date_format(start, 'j F Y')}: choose that day or a later one.",
                 )
                 return cleaned
             end = nxt[1] - timedelta(days=1) if nxt else ends_on
@@ -166,7 +190,7 @@ class InviteCodesForm(forms.Form):
         label="Codes work until",
         widget=DATE_PICKER,
         initial=_in_a_month,
-        help_text="They stop working at the end of this day.",
+        help_text="They stop working at the end of this day, at most a year from today.",
     )
     note = forms.CharField(
         max_length=120, required=False, label="Note to yourself (who they are for)"
@@ -176,6 +200,8 @@ class InviteCodesForm(forms.Form):
         day = self.cleaned_data["expires_on"]
         if day < timezone.localdate():
             raise forms.ValidationError("Choose today or a later date.")
+        if day > timezone.localdate() + timedelta(days=MAX_CODE_DAYS):
+            raise forms.ValidationError(CODE_EXPIRY_TOO_LATE)
         return day
 
 

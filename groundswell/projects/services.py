@@ -193,6 +193,10 @@ def project_join_by_invite(*, token: str, user) -> Project:
 
 
 MAX_CODES_AT_ONCE = 200
+# As long as an invitation link may last (InviteLinkForm.days). A bound also keeps the end of
+# the last day inside what a date can hold: 31 December 9999 has no next day.
+MAX_CODE_DAYS = 365
+CODE_EXPIRY_TOO_LATE = "Choose a date no more than a year from today."
 
 
 def project_invite_codes_create(
@@ -205,6 +209,8 @@ def project_invite_codes_create(
         raise ValidationError({"count": f"Make between 1 and {MAX_CODES_AT_ONCE} codes at once."})
     if expires_on < timezone.localdate():
         raise ValidationError({"expires_on": "Choose today or a later date."})
+    if expires_on > timezone.localdate() + timedelta(days=MAX_CODE_DAYS):
+        raise ValidationError({"expires_on": CODE_EXPIRY_TOO_LATE})
     end_of_day = timezone.make_aware(
         datetime.combine(expires_on + timedelta(days=1), datetime.min.time())
     )

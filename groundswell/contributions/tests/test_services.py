@@ -277,12 +277,19 @@ def test_failure_demand_can_name_a_barrier_in_the_same_project(project, practiti
     assert Contribution.objects.get(pk=demand.pk).details["linked_barrier"] == barrier.pk
 
 
-@pytest.mark.parametrize("target", ["other_project_barrier", "same_project_idea", "missing"])
+@pytest.mark.parametrize(
+    "target",
+    ["other_project_barrier", "same_project_idea", "missing", "pending", "withdrawn", "removed"],
+)
 def test_failure_demand_linked_barrier_must_be_a_barrier_here(project, practitioner, target):
     if target == "other_project_barrier":
         linked = create(factories.ProjectFactory(), practitioner, "barrier").pk
     elif target == "same_project_idea":
         linked = create(project, practitioner, "idea").pk
+    elif target in ("pending", "withdrawn", "removed"):
+        barrier = create(project, practitioner, "barrier")
+        Contribution.objects.filter(pk=barrier.pk).update(status=target)
+        linked = barrier.pk
     else:
         linked = create(project, practitioner, "barrier").pk + 1000
     details = {**VALID["failure_demand"][0], "linked_barrier": str(linked)}
@@ -538,6 +545,32 @@ def test_a_reply_must_stay_in_its_own_thread(project, practitioner, service_user
     assert not Comment.objects.filter(contribution=second).exists()
 
 
+@pytest.mark.parametrize("status", ["hidden", "removed"])
+@pytest.mark.parametrize("to_a_reply", [False, True])
+def test_no_reply_goes_under_a_thread_nobody_can_see(
+    project, practitioner, service_user, status, to_a_reply
+):
+    contribution = create(project, practitioner)
+    top = services.comment_create(contribution=contribution, author=service_user, body="Top")
+    reply = services.comment_create(
+        contribution=contribution, author=practitioner, body="Reply", parent=top
+    )
+    Comment.objects.filter(pk=top.pk).update(status=status)
+    services.contribution_comment_count_refresh(contribution_id=contribution.pk)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.comment_create(
+            contribution=contribution,
+            author=practitioner,
+            body="Lost",
+            parent=Comment.objects.get(pk=reply.pk if to_a_reply else top.pk),
+        )
+
+    assert "parent" in excinfo.value.message_dict
+    assert not Comment.objects.filter(body="Lost").exists()
+    assert Contribution.objects.get(pk=contribution.pk).comment_count == 0
+
+
 def test_an_empty_comment_is_refused(project, practitioner):
     contribution = create(project, practitioner)
 
@@ -789,6 +822,35 @@ def test_search_still_finds_words_among_punctuation(project, practitioner):
 
     assert list(selectors.contributions_list(project=project, q='"missed visit"')) == [match]
     assert list(selectors.contributions_list(project=project, q="missed, visit!")) == [match]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # Every word is needed, whatever punctuation is around it, on SQLite and PostgreSQL
+        # alike: PostgreSQL read "-visit" as "without visit" and a hyphen as a phrase.
+        ("care -visit", ["care visit"]),
+        ("home-care", ["home care"]),
+        ("care-leavers", ["care leavers"]),
+        # The last word may be the start of one.
+        ("vis", ["care visit"]),
+        ("care lea", ["care leavers"]),
+    ],
+)
+def test_search_reads_a_query_the_same_way_on_every_database(
+    project, practitioner, query, expected
+):
+    for title in ("A missed care visit", "Moving on for care leavers", "Help at home: care"):
+        create(project, practitioner, title=title, body="What happened.", details={})
+    titles = {
+        "care visit": "A missed care visit",
+        "care leavers": "Moving on for care leavers",
+        "home care": "Help at home: care",
+    }
+
+    found = [c.title for c in selectors.contributions_list(project=project, q=query)]
+
+    assert found == [titles[e] for e in expected]
 
 
 def test_browse_hides_private_projects_from_outsiders(

@@ -586,7 +586,7 @@ ENDPOINTS = [
     ("practitioner", "post", "/projects/{project}/contributions/{elsewhere}/comment/", 404, None),
     ("practitioner", "get", "/projects/{project}/contributions/{story}/comment/", 405, None),
     ("practitioner", "get", "/projects/{project}/contributions/{story}/link/", 405, None),
-    ("practitioner", "get", "/projects/{project}/contributions/{story}/withdraw/", 405, None),
+    ("practitioner", "put", "/projects/{project}/contributions/{story}/withdraw/", 405, None),
     ("practitioner", "get", "/organisations/invites/not-a-token/", 404, None),
     ("practitioner", "get", "/projects/join/not-a-token/", 410, None),
     ("practitioner", "post", "/projects/join/not-a-token/", 302, None),

@@ -137,6 +137,29 @@ def test_the_host_page_shows_errors(client, private_project, host_admin, yesterd
     assert not ProjectInviteCode.objects.exists()
 
 
+@pytest.mark.parametrize("expires_on", ["9999-12-31", "2500-01-01"])
+def test_codes_last_at_most_a_year(client, private_project, host_admin, today, expires_on):
+    # 31 December 9999 has no next day to end on: it was a server error, not a form error.
+    client.force_login(host_admin)
+    url = reverse("projects:invite_codes", args=[private_project.slug])
+    response = client.post(url, {"count": 1, "expires_on": expires_on})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="error-summary"' in page and 'id="id_expires_on_error"' in page
+    assert "no more than a year from today" in page
+    with pytest.raises(ValidationError):
+        project_invite_codes_create(
+            project=private_project,
+            by=host_admin,
+            count=1,
+            expires_on=today + timedelta(days=366),
+        )
+    assert not ProjectInviteCode.objects.exists()
+    project_invite_codes_create(
+        project=private_project, by=host_admin, count=1, expires_on=today + timedelta(days=365)
+    )
+
+
 def test_participants_cannot_see_or_revoke_codes(client, codes, private_project, practitioner):
     Participant.objects.create(project=private_project, user=practitioner)
     client.force_login(practitioner)
