@@ -319,6 +319,8 @@ LOGGING = {
     # Request logs carry paths and addresses; the app never writes client IPs itself.
     "loggers": {
         "django.server": {"level": "WARNING"},
-        "django.db.backends": {"filters": ["special_category"]},
+        # Never the SQL debug log, whatever LOG_LEVEL says: in one request's queries, the
+        # signed-in member's lookup sits beside the insert of their protected contribution.
+        "django.db.backends": {"level": "INFO", "filters": ["special_category"]},
     },
 }

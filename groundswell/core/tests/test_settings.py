@@ -105,3 +105,22 @@ def test_concurrent_sqlite_writers_wait_instead_of_failing(tmp_path):
     assert result.returncode == 0, result.stderr
     # 240 rows, each transaction saw every earlier one, and no writer failed.
     assert result.stdout.strip() == "(240, 240) []"
+
+
+def test_the_sql_debug_log_stays_off_even_at_log_level_debug(tmp_path):
+    """Its queries would put a member's own lookup beside the insert of their protected item."""
+    probe = (
+        "import django, logging; django.setup(); "
+        "print(logging.getLogger().getEffectiveLevel(), "
+        "logging.getLogger('django.db.backends').getEffectiveLevel())"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="groundswell.settings", GROUNDSWELL_VAR_DIR=str(tmp_path),
+        DEBUG="true", LOG_LEVEL="DEBUG",
+    )  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["10", "20"]  # root at DEBUG, SQL at INFO
