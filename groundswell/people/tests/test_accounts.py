@@ -220,3 +220,24 @@ def test_profile_edit_goes_back_where_the_member_came_from_on_this_site_only(
     data = {"display_name": "Priya", "role": "manager", "sector": "", "next": next_url}
     response = client.post("/me/profile/", data)
     assert response.status_code == 302 and response.url == lands
+
+
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+)
+def test_account_forms_leave_checking_to_the_server(client, db, path):
+    """The browser's own checks would stop an empty or malformed field with a passing bubble,
+    before the error summary and the message beside the field are shown."""
+    form = re.search(rb"<form [^>]*>", client.get(path).content).group(0)
+    assert b"novalidate" in form
+
+
+def test_account_form_checked_by_the_server_shows_the_summary(client, practitioner):
+    client.force_login(practitioner)
+    response = client.post("/accounts/password/change/", {})
+    assert b'class="error-summary"' in response.content
+    assert b'aria-invalid="true"' in response.content
+    form = re.search(
+        rb'<form method="post" action="/accounts/password/change/"[^>]*>', response.content
+    )
+    assert form and b"novalidate" in form.group(0)
