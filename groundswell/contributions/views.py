@@ -185,7 +185,16 @@ def contribution_attachment(request, slug: str, pk: int):
 @require_POST
 @rate_limit("post")
 def comment_add(request, slug: str, pk: int):
-    project = project_get_for_user(slug=slug, user=request.user, action=Action.COMMENT)
+    try:
+        project = project_get_for_user(slug=slug, user=request.user, action=Action.COMMENT)
+    except PermissionDenied as denied:
+        # As for a contribution (see contribute): the comment comes back, with the reason.
+        project = project_get_for_user(slug=slug, user=request.user)
+        contribution = selectors.contribution_get(project=project, pk=pk)
+        form = CommentForm(request.POST)
+        form.add_error(None, f"{denied} Nothing was posted: your comment is below to keep.")
+        context = _detail_context(request, contribution)
+        return _detail_page(request, {**context, "refused_comment": form}, status=403)
     contribution = selectors.contribution_get(project=project, pk=pk)
     form = CommentForm(request.POST)
     if form.is_valid():

@@ -134,3 +134,22 @@ def test_a_contribution_sent_after_the_phase_closed_comes_back_with_its_text(cli
     assert (
         client.get(reverse("contributions:create", args=[closed.slug, "story"])).status_code == 403
     )
+
+
+def test_a_comment_sent_after_commenting_closed_comes_back_with_its_text(client, practitioner):
+    closed = factories.ProjectFactory(phases=[("gather", -20, -1), ("publish", 0, 10)])
+    contribution = factories.ContributionFactory(project=closed, author=practitioner)
+    client.force_login(practitioner)
+    words = "The new form asks for the same details three times."
+
+    response = client.post(
+        reverse("contributions:comment", args=[closed.slug, contribution.pk]),
+        {"body": words, "attribution": "named"},
+    )
+
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
+    page = response.content.decode()
+    assert 'class="error-summary"' in page and "Nothing was posted" in page
+    assert "Your comment was not posted" in page
+    assert re.search(r'<textarea id="refused-comment"[^>]*readonly>' + re.escape(words), page)
