@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
@@ -64,9 +65,24 @@ def project_create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Your project is live.")
+            messages.success(request, _created_message(project))
             return redirect(project)
     return render(request, "projects/form.html", {"form": form, "creating": True})
+
+
+def _created_message(project) -> str:
+    """ "Live" only when a phase is open: with dates all past or all ahead, it would mislead."""
+    today = timezone.localdate()
+    phases = list(project.phases.all())
+    if any(p.is_current(today) for p in phases):
+        return "Your project is live."
+    upcoming = [p.starts_on for p in phases if p.starts_on > today]
+    if upcoming:
+        return f"Your project is created. It opens on {date_format(min(upcoming), 'j F Y')}."
+    return (
+        "Your project is created, but all its phases have ended, so nobody can take part. "
+        "Edit the project to change the dates."
+    )
 
 
 @login_required

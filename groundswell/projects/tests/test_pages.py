@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from groundswell.people.perspectives import Role
@@ -92,3 +93,28 @@ def test_a_date_that_is_not_one_is_not_also_called_missing(client, host_admin):
     page = _create_page(client, host_admin, phase_define="2030-02-30", phase_gather="")
     assert "Enter a valid date." in page
     assert "Give a start date for at least one phase." not in page
+
+
+def test_a_new_project_is_called_live_only_while_a_phase_is_open(client, host_admin):
+    client.force_login(host_admin)
+    today = timezone.localdate()
+
+    def created(start: int, end: int) -> str:
+        posted = {
+            "question": f"What would make discharge work ({start})?",
+            "kind": "policy_statement",
+            "host": "self",
+            "visibility": "public",
+            "phase_gather": (today + timedelta(days=start)).isoformat(),
+            "ends_on": (today + timedelta(days=end)).isoformat(),
+        }
+        response = client.post(reverse("projects:create"), posted, follow=True)
+        assert response.redirect_chain, response.content.decode()[:2000]
+        return response.content.decode()
+
+    assert "Your project is live." in created(-1, 10)
+    opens = today + timedelta(days=7)
+    assert f"It opens on {date_format(opens, 'j F Y')}." in created(7, 30)
+    ended = created(-30, -2)
+    assert "Your project is live." not in ended
+    assert "all its phases have ended" in ended
