@@ -9,6 +9,8 @@ Entries also expire after `PAGE_TTL`, only to bound storage.
 
 Scopes in use: "site" (every cached page: projects, organisations, people's names), "browse"
 (the cross-project contribution list) and "project:<slug>" (one project's pages).
+The Django admin writes models directly, past the services: every POST there bumps "site"
+(groundswell/core/admin_site.py).
 
 Nothing is stored or served unless all of these hold: the request is a GET or HEAD from an
 anonymous visitor with no pending messages; the view answered 200; the response sets no

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,9 @@ def profile(request, username: str):
     )
 
 
+# The member's name beside their pseudonym, which nobody may tie together: a copy kept by the
+# browser would show them again to whoever presses Back on a shared computer after log-out.
+@never_cache
 @login_required
 def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=request.user)
@@ -59,6 +63,7 @@ def profile_edit(request):
     )
 
 
+@never_cache  # the member's health answer: as for their profile form, no copy kept
 @sensitive_post_parameters("lived_experience", "consent")
 @sensitive_variables("form")
 @login_required

@@ -391,3 +391,48 @@ def test_the_build_changes_with_code_templates_or_static_files(tmp_path):
     manifest.write_text('{"paths": {"css/site.css": "css/site.4567ef01.css"}}')
     builds.append(files_digest(package=package, manifest=manifest))
     assert len(set(builds)) == 4
+
+
+def test_a_contribution_removed_in_the_admin_leaves_the_cached_pages(
+    client, project, contribution, staff, django_capture_on_commit_callbacks
+):
+    """The admin saves models directly, not through the services that bump the cache: staff
+    who took a contribution down there left it on every page anonymous visitors are served."""
+    pages = [
+        contribution.get_absolute_url(),
+        f"/projects/{project.slug}/",
+        f"/projects/{project.slug}/contributions/",
+        "/contributions/",
+    ]
+    visitor = Client()
+    for url in pages:
+        assert contribution.title.encode() in visitor.get(url).content, url  # now cached
+    staff.is_superuser = True  # the admin's change pages need the model's permissions
+    staff.save()
+    client.force_login(staff)
+    change = f"/admin/contributions/contribution/{contribution.pk}/change/"
+    form = {"title": "Taken down", "body": "-", "details": "{}", "sector": contribution.sector}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change, {**form, "status": "removed"})
+    assert response.status_code == 302
+    assert visitor.get(pages[0]).status_code == 404
+    for url in pages[1:]:
+        assert contribution.title.encode() not in visitor.get(url).content, url
+
+
+def test_a_bulk_delete_in_the_admin_leaves_the_cached_pages(
+    client, project, contribution, staff, django_capture_on_commit_callbacks
+):
+    visitor = Client()
+    listing = f"/projects/{project.slug}/contributions/"
+    assert contribution.title.encode() in visitor.get(listing).content
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/admin/contributions/contribution/",
+            {"action": "delete_selected", "_selected_action": [contribution.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert contribution.title.encode() not in visitor.get(listing).content

@@ -392,6 +392,30 @@ def test_a_throttled_address_does_not_lock_out_another(client, settings, practit
     assert _log_in(client, outsider.email, PASSWORD).status_code == 302
 
 
+def test_behind_a_proxy_one_clients_failed_log_ins_do_not_lock_out_another(
+    client, settings, practitioner
+):
+    """Every request comes from the proxy's address: the limit counts the client the proxy
+    named, the last X-Forwarded-For entry (TRUSTED_PROXY_COUNT; groundswell/core/tests/
+    test_security.py checks that it is on behind a proxy), not the entries a client can forge."""
+    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "2/m/ip"}
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    def log_in(forwarded_for, password="wrong password"):
+        return client.post(
+            "/accounts/login/",
+            {"login": practitioner.email, "password": password},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        )
+
+    for _ in range(3):
+        log_in("203.0.113.9")
+    assert log_in("203.0.113.9").status_code == 429
+    assert log_in("198.51.100.1, 203.0.113.9").status_code == 429  # a forged first entry
+    assert log_in("198.51.100.7", PASSWORD).status_code == 302
+
+
 def test_sign_up_is_limited_with_the_sites_429_page(client, settings, db):
     settings.ACCOUNT_RATE_LIMITS = {"signup": "1/m/ip"}
 

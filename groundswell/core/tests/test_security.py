@@ -71,6 +71,23 @@ def test_production_settings_are_secure(tmp_path):
     )
 
 
+def test_behind_a_proxy_the_account_limits_count_each_client_not_the_proxy(tmp_path):
+    """Behind a proxy every request's own address is the proxy's: the per-address log-in,
+    sign-up and reset limits would be one counter for everybody, and one person failing to log
+    in ten times a minute would lock everyone out. The client is the entry the proxy appended."""
+    probe = (
+        "import django; from django.conf import settings as s; django.setup(); "
+        "print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    assert _production(tmp_path, [sys.executable, "-c", probe]).stdout.strip() == "1"
+
+
+def test_without_a_proxy_a_forwarded_address_is_not_believed(settings):
+    # Served directly, X-Forwarded-For is whatever the client wrote: one client could then
+    # pose as a new address on every attempt.
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+
+
 def test_a_password_saved_with_argon2_verifies(settings, db):
     from django.contrib.auth.hashers import check_password, make_password
 

@@ -496,7 +496,16 @@ def test_a_form_sent_after_the_session_ended_comes_back_to_its_page_after_log_in
 
 
 @pytest.mark.parametrize(
-    "referer", ["", "not a url", "http://testserver//evil.example/x", "https://evil.example/x?y"]
+    "referer",
+    [
+        "",
+        "not a url",
+        "http://testserver//evil.example/x",
+        "https://evil.example/x?y",
+        # Browsers read a backslash as a slash: "/\\evil.example" is another site.
+        "http://testserver/\\evil.example/x",
+        "http://testserver/\\/evil.example/x",
+    ],
 )
 def test_a_log_in_redirect_from_a_form_never_points_away(client, project, seeded, referer):
     vote_url = f"/projects/{project.slug}/vote/{seeded[0].pk}/"
@@ -505,7 +514,15 @@ def test_a_log_in_redirect_from_a_form_never_points_away(client, project, seeded
 
 
 @pytest.mark.parametrize(
-    "current", ["", "not a url", "http://testserver//evil.example/x", "https://evil.example/x?y"]
+    "current",
+    [
+        "",
+        "not a url",
+        "http://testserver//evil.example/x",
+        "https://evil.example/x?y",
+        "http://testserver/\\evil.example/x",
+        "http://testserver/\\/evil.example/x",
+    ],
 )
 def test_an_htmx_log_in_redirect_never_points_away(client, project, seeded, current):
     response = client.post(
@@ -516,7 +533,7 @@ def test_an_htmx_log_in_redirect_never_points_away(client, project, seeded, curr
     )
     target = response["HX-Redirect"]
     assert target.startswith("/accounts/login/")
-    assert "evil" not in target and "//" not in target
+    assert "evil" not in target and "//" not in target and "%5C" not in target.upper()
 
 
 def test_the_pairwise_ranking_shows_its_interval_on_the_scores_scale(

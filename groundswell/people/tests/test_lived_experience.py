@@ -185,3 +185,15 @@ def test_present_in_the_members_own_data_export(answered, frozen):
     profile = json.loads(json.dumps(member_data(user=answered)))["profile"]
     assert profile["lived_experience"] == ""
     assert profile["lived_experience_consent_at"] is None
+
+
+@pytest.mark.parametrize("url", [URL, "/me/profile/"])
+def test_the_members_private_pages_are_not_kept_by_the_browser(client, practitioner, url):
+    """After log-out on a shared computer, Back must not bring the health answer (or the name
+    beside the pseudonym) back from the browser's copy."""
+    lived_experience_set(user=practitioner, value=MARKER, consent=True)
+    client.force_login(practitioner)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
