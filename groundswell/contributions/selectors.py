@@ -170,11 +170,12 @@ def contribution_links(*, contribution: Contribution) -> dict[str, list[Contribu
     return {"outgoing": list(out_links), "incoming": list(in_links)}
 
 
-def comments_for(*, contribution: Contribution, viewer=None) -> list[Comment]:
+def comments_for(*, contribution: Contribution, viewer=None) -> QuerySet[Comment]:
     """Top-level comments, each with its replies, in the order they were written.
 
     Named comments by members the viewer has blocked are left out, and so are the replies under a
-    left-out comment; pseudonymous and protected comments always stay.
+    left-out comment; pseudonymous and protected comments always stay. A queryset, so that a page
+    of threads is read, and the replies and badges of that page only.
     """
     replies = without_blocked(
         Comment.objects.filter(status=CommentStatus.PUBLISHED)
@@ -183,7 +184,7 @@ def comments_for(*, contribution: Contribution, viewer=None) -> list[Comment]:
         .order_by("created_at", "id"),
         viewer=viewer,
     )
-    return list(
+    return (
         without_blocked(
             contribution.comments.filter(parent__isnull=True, status=CommentStatus.PUBLISHED),
             viewer=viewer,
@@ -192,6 +193,32 @@ def comments_for(*, contribution: Contribution, viewer=None) -> list[Comment]:
         .prefetch_related(Prefetch("replies", queryset=replies), verified_roles_prefetch())
         .order_by("created_at", "id")
     )
+
+
+def comment_thread_page(
+    *, contribution: Contribution, comment_id: int, viewer=None, per_page: int
+) -> int:
+    """The page of comments_for that shows the thread of comment `comment_id`: where to send
+    someone after they comment or reply. Page 1 when the thread is not shown."""
+    comment = contribution.comments.filter(pk=comment_id).values("parent_id").first()
+    if comment is None:
+        return 1
+    thread = (
+        contribution.comments.filter(pk=comment["parent_id"] or comment_id)
+        .values("id", "created_at")
+        .first()
+    )
+    if thread is None:
+        return 1
+    before = (
+        comments_for(contribution=contribution, viewer=viewer)
+        .filter(
+            Q(created_at__lt=thread["created_at"])
+            | Q(created_at=thread["created_at"], id__lt=thread["id"])
+        )
+        .count()
+    )
+    return before // per_page + 1
 
 
 def kind_counts(*, project: Project) -> dict[str, int]:

@@ -16,11 +16,14 @@ from groundswell.contributions.kinds import all_kinds, get_kind
 from groundswell.contributions.models import Comment, Status
 from groundswell.core.forms import add_service_errors
 from groundswell.core.pagecache import cache_page_for_anonymous, project_scopes
-from groundswell.core.pagination import paginate
+from groundswell.core.pagination import paginate, paginate_section
 from groundswell.core.ratelimit import rate_limit
 from groundswell.projects.permissions import CONTRIBUTION_PHASES, Action, project_get_for_user
 from groundswell.projects.selectors import PARTICIPATION_SHOWN_FROM, project_participation
 from groundswell.projects.views import project_page_context
+
+# Threads (a comment with its replies) to a page: a much-discussed contribution stays readable.
+COMMENTS_PER_PAGE = 50
 
 
 @cache_page_for_anonymous(project_scopes)
@@ -205,7 +208,7 @@ def comment_add(request, slug: str, pk: int):
         try:
             if parent_id and parent is None:
                 raise ValidationError({"parent": "You can only reply within the same thread."})
-            services.comment_create(
+            comment = services.comment_create(
                 contribution=contribution,
                 author=request.user,
                 body=form.cleaned_data["body"],
@@ -216,7 +219,9 @@ def comment_add(request, slug: str, pk: int):
             add_service_errors(form, error)
         else:
             messages.success(request, "Your comment is posted.")
-            return redirect(f"{contribution.get_absolute_url()}#comments")
+            number = _comment_page_number(contribution, request.user, comment.pk)
+            query = f"?comments={number}" if number > 1 else ""
+            return redirect(f"{contribution.get_absolute_url()}{query}#comment-{comment.pk}")
     return _detail_with_errors(request, contribution, comment_form=form)
 
 
@@ -314,11 +319,28 @@ def _replying_to(comment_form) -> int | None:
     return comment_form.cleaned_data.get("parent")
 
 
+def _comment_page_number(contribution, viewer, comment_id: int) -> int:
+    return selectors.comment_thread_page(
+        contribution=contribution, comment_id=comment_id, viewer=viewer, per_page=COMMENTS_PER_PAGE
+    )
+
+
 def _detail_context(request, contribution, *, comment_form=None, link_form=None) -> dict:
     kind_def = get_kind(contribution.kind)
     context = project_page_context(request, contribution.project)
-    comments = selectors.comments_for(contribution=contribution, viewer=request.user)
     replying_to = _replying_to(comment_form)
+    comments = paginate_section(
+        request,
+        selectors.comments_for(contribution=contribution, viewer=request.user),
+        param="comments",
+        section="comments-title",
+        per_page=COMMENTS_PER_PAGE,
+        path=contribution.get_absolute_url(),
+        # A refused reply comes back on the page of its thread, wherever the form was posted.
+        number=(
+            _comment_page_number(contribution, request.user, replying_to) if replying_to else None
+        ),
+    )
     if context["can"].get(Action.COMMENT):
         for comment in comments:
             if comment.pk == replying_to:

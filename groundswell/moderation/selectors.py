@@ -132,7 +132,9 @@ def appeals_open(*, project: Project | None = None) -> QuerySet[Appeal]:
 
 def open_flags_for(*, item_type: ItemType, item) -> QuerySet[Flag]:
     """The reasons and notes of an item's open flags; who flagged is not for the page."""
-    return Flag.objects.filter(item_kind=item_type.kind, item_id=item.pk, decision__isnull=True)
+    return Flag.objects.filter(
+        item_kind=item_type.kind, item_id=item.pk, decision__isnull=True
+    ).order_by("created_at", "id")
 
 
 def decisions_for_item(*, item_type: ItemType, item) -> QuerySet[Decision]:

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
-from groundswell.core.pagination import page_query, paginate
+from groundswell.core.pagination import page_query, paginate, paginate_section
 from groundswell.core.ratelimit import rate_limit
 from groundswell.deliberation.models import StatementStatus
 from groundswell.deliberation.selectors import statement_get, statements_pending
@@ -30,6 +30,8 @@ from groundswell.projects.permissions import Action, project_get_for_user
 from groundswell.projects.views import project_page_context
 
 PENDING_SHOWN = 50
+# An item a crowd reported: its reports in pages, so the decision form stays within reach.
+REPORTS_PER_PAGE = 50
 
 
 def _posted(request):
@@ -89,41 +91,28 @@ def _with_items(appeals) -> list:
     return appeals
 
 
-def _waiting_page(request, items, *, param: str, section: str):
-    """A page of contributions, statements or ideas waiting for a host, with links to the pages
-    before and after: each list has its own page number, and the statements page shows the
-    oldest few and sends hosts here for the rest."""
-    page = paginate(request, items, per_page=PENDING_SHOWN, param=param)
-
-    def link(number: int) -> str:
-        query = request.GET.copy()
-        query[param] = number
-        return f"?{query.urlencode()}#{section}-title"
-
-    page.previous_link = link(page.previous_page_number()) if page.has_previous() else ""
-    page.next_link = link(page.next_page_number()) if page.has_next() else ""
-    return page
-
-
 def _queue_context(request, *, project=None) -> dict:
     page = paginate(request, selectors.flagged_items(project=project), per_page=20)
-    pending = _waiting_page(
+    pending = paginate_section(
         request,
         selectors.contributions_pending(project=project),
         param="contributions_page",
-        section="pending",
+        section="pending-title",
+        per_page=PENDING_SHOWN,
     )
-    statements = _waiting_page(
+    statements = paginate_section(
         request,
         selectors.statements_pending(project=project),
         param="statements_page",
-        section="pending-statements",
+        section="pending-statements-title",
+        per_page=PENDING_SHOWN,
     )
-    ideas = _waiting_page(
+    ideas = paginate_section(
         request,
         selectors.ideas_pending(project=project),
         param="ideas_page",
-        section="pending-ideas",
+        section="pending-ideas-title",
+        per_page=PENDING_SHOWN,
     )
     return {
         "page": page,
@@ -200,7 +189,13 @@ def decide(request, slug: str, kind: str, pk: int):
             "form": form,
             "item_type": kind_def,
             "item": item,
-            "flags": selectors.open_flags_for(item_type=kind_def, item=item),
+            "flags": paginate_section(
+                request,
+                selectors.open_flags_for(item_type=kind_def, item=item),
+                param="reports",
+                section="reports-title",
+                per_page=REPORTS_PER_PAGE,
+            ),
             "decisions": selectors.decisions_for_item(item_type=kind_def, item=item),
         },
         status=400 if form.errors else 200,

@@ -3,6 +3,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from groundswell.organisations.models import (
     Membership,
     Organisation,
+    OrganisationInvite,
     VerifiedRole,
     VerifiedRoleStatus,
 )
@@ -31,6 +32,10 @@ def organisation_members(
     if active_only:
         members = members.filter(user__is_active=True)
     return members.order_by("-is_admin", "user__username")
+
+
+def organisation_invites_pending(*, organisation: Organisation) -> QuerySet[OrganisationInvite]:
+    return organisation.invites.filter(accepted_at__isnull=True).order_by("-created_at", "-id")
 
 
 def verified_roles_active() -> QuerySet[VerifiedRole]:

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from groundswell.core.forms import add_service_errors
-from groundswell.core.pagination import paginate
+from groundswell.core.pagination import paginate, paginate_section
 from groundswell.core.ratelimit import rate_limit
 from groundswell.organisations import services
 from groundswell.organisations.forms import InviteForm, OrganisationForm, VerifiedRoleRequestForm
@@ -16,6 +16,7 @@ from groundswell.organisations.models import (
     VerifiedRole,
 )
 from groundswell.organisations.selectors import (
+    organisation_invites_pending,
     organisation_is_admin,
     organisation_members,
     verified_role_requests_for_organisation,
@@ -24,6 +25,8 @@ from groundswell.organisations.selectors import (
 )
 
 MEMBERS_PER_PAGE = 50
+INVITES_PER_PAGE = 50
+ORG_PROJECTS_PER_PAGE = 20
 
 
 def organisation_list(request):
@@ -46,7 +49,13 @@ def organisation_detail(request, slug: str):
                 organisation_members(organisation=organisation, active_only=True),
                 per_page=MEMBERS_PER_PAGE,
             ),
-            "projects": projects,
+            "projects": paginate_section(
+                request,
+                projects,
+                param="projects",
+                section="projects-title",
+                per_page=ORG_PROJECTS_PER_PAGE,
+            ),
         },
     )
 
@@ -110,8 +119,12 @@ def organisation_members_manage(request, slug: str):
             "members": paginate(
                 request, organisation_members(organisation=organisation), per_page=MEMBERS_PER_PAGE
             ),
-            "pending": organisation.invites.filter(accepted_at__isnull=True).order_by(
-                "-created_at"
+            "pending": paginate_section(
+                request,
+                organisation_invites_pending(organisation=organisation),
+                param="pending",
+                section="pending-title",
+                per_page=INVITES_PER_PAGE,
             ),
         },
     )

@@ -21,6 +21,8 @@ from groundswell.projects.permissions import (
 )
 from groundswell.projects.selectors import projects_live_public, projects_visible_to
 
+INVITES_PER_PAGE = 50
+
 
 @cache_page_for_anonymous()
 def home(request):
@@ -123,11 +125,15 @@ def project_invites(request, slug: str):
         services.project_invite_create(project=project, by=request.user, **form.cleaned_data)
         messages.success(request, "New invitation link made.")
         return redirect("projects:invites", slug=slug)
-    invites = project.invites.order_by("-created_at")
+    invites = project.invites.order_by("-created_at", "-id")
     return render(
         request,
         "projects/invites.html",
-        {**project_page_context(request, project), "form": form, "invites": invites},
+        {
+            **project_page_context(request, project),
+            "form": form,
+            "page": paginate(request, invites, per_page=INVITES_PER_PAGE),
+        },
     )
 
 

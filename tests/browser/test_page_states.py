@@ -95,6 +95,59 @@ def contribution_path(world: World) -> str:
     return contribution.get_absolute_url()
 
 
+def comments_page_2_path(world: World) -> str:
+    from groundswell.contributions.views import COMMENTS_PER_PAGE
+
+    contribution = factories.ContributionFactory(
+        project=world.project, author=world.practitioner, title="Much discussed"
+    )
+    for n in range(COMMENTS_PER_PAGE + 1):
+        top = factories.CommentFactory(
+            contribution=contribution, author=world.host_admin, body=f"Thread {n}."
+        )
+    factories.CommentFactory(contribution=contribution, parent=top, author=world.practitioner)
+    return f"{contribution.get_absolute_url()}?comments=2"
+
+
+def invite_links_page_2_path(world: World) -> str:
+    from groundswell.projects.models import ProjectInvite
+    from groundswell.projects.views import INVITES_PER_PAGE
+
+    for _ in range(INVITES_PER_PAGE + 1):
+        ProjectInvite.objects.create(project=world.private_project, created_by=world.host_admin)
+    return f"/projects/{world.private_project.slug}/invites/?page=2"
+
+
+def pending_invitations_page_2_path(world: World) -> str:
+    from groundswell.organisations.models import OrganisationInvite
+    from groundswell.organisations.views import INVITES_PER_PAGE
+
+    for n in range(INVITES_PER_PAGE + 1):
+        OrganisationInvite.objects.create(
+            organisation=world.host_org, email=f"invitee{n}@example.org"
+        )
+    return f"/organisations/{world.host_org.slug}/members/?pending=2"
+
+
+def reports_page_2_path(world: World) -> str:
+    from groundswell.moderation.models import Flag
+    from groundswell.moderation.views import REPORTS_PER_PAGE
+
+    contribution = factories.ContributionFactory(project=world.project, author=world.practitioner)
+    for n in range(REPORTS_PER_PAGE + 1):
+        Flag.objects.create(
+            project=world.project,
+            item_kind="contribution",
+            item_id=contribution.pk,
+            flagger=factories.UserFactory(),
+            reason="other",
+            note=f"Note {n}",
+        )
+    return (
+        f"/projects/{world.project.slug}/moderation/items/contribution/{contribution.pk}/?reports=2"
+    )
+
+
 def expired_export_path(world: World) -> str:
     from datetime import timedelta
 
@@ -320,6 +373,11 @@ STATES = [
     ),
     State("password reset link gone stale", lambda w: "/accounts/password/reset/key/1-nope/"),
     State("private project page", lambda w: w.private_project.get_absolute_url(), "host_admin"),
+    # Long lists in pages of their own.
+    State("comments, page 2", comments_page_2_path),
+    State("invitation links, page 2", invite_links_page_2_path, "host_admin"),
+    State("invitations waiting, page 2", pending_invitations_page_2_path, "host_admin"),
+    State("reports on an item, page 2", reports_page_2_path, "host_admin"),
     State("code of conduct", lambda w: "/code-of-conduct/"),
 ]
 

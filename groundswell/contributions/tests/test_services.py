@@ -515,7 +515,7 @@ def test_comments_thread_one_level_deep(project, practitioner, service_user, out
     assert Comment.objects.get(pk=reply.pk).parent_id == top.pk
     assert Comment.objects.get(pk=reply_to_reply.pk).parent_id == top.pk
     assert list(top.replies.order_by("id")) == [reply, reply_to_reply]
-    threads = selectors.comments_for(contribution=contribution)
+    threads = list(selectors.comments_for(contribution=contribution))
     assert threads == [top]
     assert list(threads[0].replies.all()) == [reply, reply_to_reply]
     assert Contribution.objects.get(pk=contribution.pk).comment_count == 3

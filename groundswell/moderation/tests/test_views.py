@@ -579,3 +579,36 @@ def test_every_contribution_waiting_can_be_reached_from_the_queue(client, projec
     second = client.get(_queue(project) + "?contributions_page=2").content.decode()
     waiting = second.split('id="pending-title"')[1].split("</section>")[0]
     assert f"Held {PENDING_SHOWN}<" in waiting and "Held 0<" not in waiting
+
+
+def test_an_item_a_crowd_reported_shows_its_reports_in_pages(client, project, named, host_admin):
+    from groundswell.contributions.tests.test_queries import queries_for
+    from groundswell.moderation.views import REPORTS_PER_PAGE
+
+    def reports(start, n):
+        for k in range(start, start + n):
+            Flag.objects.create(
+                project=project,
+                item_kind="contribution",
+                item_id=named.pk,
+                flagger=factories.UserFactory(username=f"reporter{k}"),
+                reason="other",
+                note=f"Report note {k:03}",
+            )
+
+    client.force_login(host_admin)
+    url = _decide_url(project, "contribution", named)
+    reports(0, 3)
+    few, _ = queries_for(client, url)
+    reports(3, REPORTS_PER_PAGE)
+    many, first = queries_for(client, url)
+    last = f"Report note {REPORTS_PER_PAGE + 2:03}"
+
+    first = first.decode()
+    assert first.count("Report note") == REPORTS_PER_PAGE and last not in first
+    assert f"{REPORTS_PER_PAGE + 3} open reports." in first
+    assert 'href="?reports=2#reports-title" rel="next"' in first
+    assert "Your decision" in first
+    second = client.get(url, {"reports": "2"}).content.decode()
+    assert second.count("Report note") == 3 and last in second
+    assert few == many

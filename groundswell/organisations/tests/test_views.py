@@ -2,8 +2,13 @@
 
 from django.urls import reverse
 
-from groundswell.organisations.models import Membership, Organisation
-from groundswell.organisations.views import MEMBERS_PER_PAGE
+from groundswell.contributions.tests.test_queries import assert_no_growth
+from groundswell.organisations.models import Membership, Organisation, OrganisationInvite
+from groundswell.organisations.views import (
+    INVITES_PER_PAGE,
+    MEMBERS_PER_PAGE,
+    ORG_PROJECTS_PER_PAGE,
+)
 from groundswell.testing import factories
 
 
@@ -109,3 +114,58 @@ def test_an_organisation_name_with_a_direction_override_is_refused(client, pract
     assert "There is a problem" in html and 'id="id_name_error"' in html
     assert "invisible characters" in html
     assert not Organisation.objects.exists()
+
+
+def test_invitations_waiting_for_a_reply_are_listed_in_pages_of_their_own(
+    client, host_org, host_admin
+):
+    for n in range(MEMBERS_PER_PAGE + 1):
+        factories.MembershipFactory(
+            organisation=host_org,
+            user=factories.UserFactory(username=f"m{n:03}", display_name=f"Member {n:03}"),
+        )
+    for n in range(INVITES_PER_PAGE + 3):
+        OrganisationInvite.objects.create(
+            organisation=host_org, email=f"invitee{n:03}@example.org", invited_by=host_admin
+        )
+    client.force_login(host_admin)
+    url = reverse("organisations:members", args=[host_org.slug])
+
+    first = client.get(url).content.decode()
+    newest, oldest = f"invitee{INVITES_PER_PAGE + 2:03}@", "invitee000@"
+    assert newest in first and oldest not in first
+    assert 'href="?pending=2#pending-title" rel="next"' in first
+    # Each list keeps its own page number: the second page of invitations, members unmoved.
+    second = client.get(url, {"page": "2", "pending": "2"}).content.decode()
+    assert oldest in second and newest not in second
+    assert "Member 000" not in second and f"Member {MEMBERS_PER_PAGE:03}" in second
+    assert 'href="?page=2&amp;pending=1#pending-title" rel="prev"' in second
+
+
+def test_an_organisations_projects_are_listed_in_pages(client, host_org):
+    for n in range(ORG_PROJECTS_PER_PAGE + 2):
+        factories.ProjectFactory(host_organisation=host_org, question=f"Question {n:03}?")
+    url = host_org.get_absolute_url()
+
+    first = client.get(url).content.decode()
+    assert first.count('<li class="card">') == ORG_PROJECTS_PER_PAGE
+    assert 'href="?projects=2#projects-title" rel="next"' in first
+    second = client.get(url, {"projects": "2"}).content.decode()
+    assert second.count('<li class="card">') == 2
+    assert "Question 000?" in second and "Question 000?" not in first
+
+
+def test_the_members_page_costs_the_same_however_many_invitations_wait(
+    client, host_org, host_admin
+):
+    def grow(n):
+        for _ in range(n):
+            k = OrganisationInvite.objects.count()
+            OrganisationInvite.objects.create(
+                organisation=host_org, email=f"grow{k}@example.org", invited_by=host_admin
+            )
+            factories.MembershipFactory(organisation=host_org)
+
+    client.force_login(host_admin)
+    url = reverse("organisations:members", args=[host_org.slug])
+    assert_no_growth(client, url, grow, b"@example.org, sent")
