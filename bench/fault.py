@@ -14,8 +14,8 @@ on a new connection:
   earlier vote of the same member and statement;
 - new contributions through the web form (acknowledged: a redirect to the new contribution's
   page), named, pseudonymous or protected, each with a title no other request uses;
-- comments through the web form (acknowledged: a redirect to the contribution's comments), each
-  with a body no other request uses.
+- comments through the web form (acknowledged: a redirect to the comment on its contribution's
+  page), each with a body no other request uses.
 
 In each round, once a random number of requests has been sent (and while at least one is in
 flight), the whole server process group gets SIGKILL: gunicorn's master, its workers and the task
@@ -81,7 +81,9 @@ MIX = {"vote": 0.70, "contribution": 0.18, "comment": 0.12}
 CHANGE_RATE = 0.15  # share of votes that change an earlier vote of the same pair
 ATTRIBUTIONS = ["named", "named", "pseudonymous", "protected"]
 CONTRIBUTION_URL = re.compile(rf"^/projects/{SLUG}/contributions/(\d+)/$")
-COMMENTS_URL = re.compile(rf"^/projects/{SLUG}/contributions/(\d+)/#comments$")
+COMMENTS_URL = re.compile(
+    rf"^/projects/{SLUG}/contributions/(\d+)/(?:\?comments=\d+)?#comment-\d+$"
+)
 
 
 # --- data -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ Defaults give a safe local setup: DEBUG off, SQLite in ./var, a secret key gener
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -13,7 +14,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("GROUNDSWELL_VAR_DIR", BASE_DIR.parent / "var")).resolve()
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+try:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as error:
+    raise ImproperlyConfigured(
+        f"GROUNDSWELL_VAR_DIR must be a folder Groundswell can write to; {VAR_DIR}: "
+        f"{'it is a file' if VAR_DIR.is_file() else error.strerror}"
+    ) from None
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -63,7 +70,13 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+# Every e-mailed link starts with it: without a scheme and host they would all be dead.
+if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the site's address with http:// or https://, such as "
+        f"https://example.org, not {SITE_URL!r}"
+    )
 
 INSTALLED_APPS = [
     "groundswell.core.admin_apps.AdminConfig",  # django.contrib.admin, see the module

@@ -89,6 +89,12 @@ def polis_import(
     folder = Path(directory)
     if language and (problems := _language_problems(language)):
         raise PolisImportError(" ".join(problems))
+    # Cut short, a licence could lose the very credit its publisher asks for: refuse it instead.
+    if len(" ".join(licence.split())) > LICENCE_MAX:
+        raise PolisImportError(
+            f"The licence is too long: give the terms and credit in at most {LICENCE_MAX} "
+            "characters (a link to the full terms will do)."
+        )
     progress(f"Reading {folder}…")
     for name in POLIS_FILES:
         path = folder / name

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
-from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -31,6 +30,7 @@ from groundswell.contributions.models import (
     ProtectedAuthorKey,
 )
 from groundswell.contributions.services import comment_create, contribution_create, link_create
+from groundswell.core.mail import mail_muted
 from groundswell.core.pagecache import page_cache_bump
 from groundswell.deliberation.analysis import analysis_recompute
 from groundswell.deliberation.polis import polis_import
@@ -85,12 +85,10 @@ class DemoSummary:
 def demo_load(*, stdout: TextIO | None = None, reset: bool = False) -> DemoSummary:
     """Load the demo once. A second call does nothing unless `reset` deletes the demo first."""
     say = (lambda line: stdout.write(line + "\n")) if stdout else (lambda line: None)
-    # The demo's addresses are at example.org: organisation invitations go nowhere, so don't
-    # send them (on the console backend they would bury the log-in details under mail).
-    with (
-        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
-        transaction.atomic(),
-    ):
+    # The demo's addresses are at example.org: invitations and moderation notices go nowhere,
+    # so none is queued (the worker would send them later, burying the log-in details on the
+    # console backend, or handing them to the site's real mail server).
+    with mail_muted(), transaction.atomic():
         if reset:
             removed = demo_delete()
             if removed:

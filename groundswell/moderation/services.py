@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from groundswell.core.mail import mail_after_commit
 from groundswell.deliberation.models import Statement, StatementStatus
 from groundswell.moderation.items import HIDDEN, ITEM_TYPES, REMOVED, ItemType
 from groundswell.moderation.models import (
@@ -297,7 +298,7 @@ def _tell_author(*, decision_id: int) -> None:
     protected item: the e-mail itself would tie the member to it."""
     from groundswell.moderation.tasks import send_moderation_notice
 
-    transaction.on_commit(lambda: send_moderation_notice.enqueue(decision_id=decision_id))
+    mail_after_commit(send_moderation_notice, decision_id=decision_id)
 
 
 def appeal_make(*, decision: Decision, item_type: ItemType, by, text: str) -> Appeal:

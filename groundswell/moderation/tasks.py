@@ -18,11 +18,13 @@ def send_moderation_notice(*, decision_id: int) -> None:
     """Tell a named or pseudonymous author of a decision, or of the outcome of their appeal."""
     decision = (
         Decision.objects.select_related("author", "project", "appeal")
-        .filter(pk=decision_id, item_protected=False, author__isnull=False)
+        .filter(pk=decision_id, item_protected=False, author__is_active=True)
         .first()
     )
     if decision is None or not decision.author.email:
-        return  # protected items and former members are never e-mailed
+        # Protected items and former members are never e-mailed; nor is a suspended member,
+        # whose link to the notices would only meet a refused log-in.
+        return
     link = settings.SITE_URL + reverse("moderation:notices")
     appeal = getattr(decision, "appeal", None)
     if appeal is not None and appeal.status != AppealStatus.OPEN:

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from groundswell.core.mail import mail_after_commit
 from groundswell.core.pagecache import page_cache_bump
 from groundswell.core.slugs import unique_slug
 from groundswell.organisations.models import (
@@ -50,10 +51,27 @@ def organisation_invite(
         raise ValidationError({"email": "That person is already a member."})
     if email_owner_blocked(email=email, member=by):
         raise ValidationError({"email": "You cannot invite this person."})
-    invite = OrganisationInvite.objects.create(
-        organisation=organisation, email=email, as_admin=as_admin, invited_by=by
-    )
-    transaction.on_commit(lambda: send_organisation_invite.enqueue(invite_id=invite.pk))
+    with transaction.atomic():
+        # One invitation waiting per address: a double click, a resent form or two admins
+        # inviting the same person must not e-mail them twice. The organisation's row lock
+        # makes concurrent requests take turns.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        waiting = (
+            organisation.invites.filter(
+                email__iexact=email, accepted_at__isnull=True, expires_at__gt=timezone.now()
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if waiting is not None:
+            if as_admin and not waiting.as_admin:
+                waiting.as_admin = True
+                waiting.save(update_fields=["as_admin"])
+            return waiting
+        invite = OrganisationInvite.objects.create(
+            organisation=organisation, email=email, as_admin=as_admin, invited_by=by
+        )
+    mail_after_commit(send_organisation_invite, invite_id=invite.pk)
     return invite
 
 

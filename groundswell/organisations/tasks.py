@@ -18,7 +18,9 @@ def send_organisation_invite(*, invite_id: int) -> None:
     inviter = invite.invited_by.public_name if invite.invited_by else "An admin"
     link = settings.SITE_URL + reverse("organisations:accept_invite", args=[invite.token])
     send_mail(
-        subject=f"[Groundswell] Join {invite.organisation.name}",
+        # A name with a line break in it (typed into a crafted form) would make a header that
+        # the mail library refuses, and the invitation would silently never go.
+        subject=f"[Groundswell] Join {' '.join(invite.organisation.name.split())}",
         message=(
             f"{inviter} has invited you to join {invite.organisation.name} on Groundswell.\n\n"
             f"Accept the invitation here (the link works for 14 days):\n{link}\n"

@@ -550,6 +550,17 @@ def test_a_bad_language_code_imports_nothing(folder, db):
     assert not Vote.objects.filter(project=project).exists()
 
 
+def test_a_licence_too_long_to_keep_whole_imports_nothing(folder, db):
+    """Cut to fit, it would lose its end, often the credit the publisher asks for."""
+    project = factories.ProjectFactory()
+    licence = "Licensed under CC BY 4.0 " + "with thanks " * 30 + "to The Publisher."
+
+    with pytest.raises(CommandError, match="Nothing was imported: The licence is too long"):
+        call_command("import_polis", str(folder), project=project.slug, licence=licence)
+
+    assert not Statement.objects.filter(project=project).exists()
+
+
 def test_the_command_line_import_keeps_the_licence_it_is_given(folder, client, db):
     project = factories.ProjectFactory()
     licence = "Licensed under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)."

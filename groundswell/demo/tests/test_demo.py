@@ -243,3 +243,13 @@ def test_demo_shows_badges_a_moderation_log_and_invitation_codes(demo, client):
 
     forum = Project.objects.get(question=content.CRISIS["question"])
     assert ProjectInviteCode.objects.filter(project=forum, used_on__isnull=True).count() == 5
+
+
+def test_loading_the_demo_queues_no_email(db, django_capture_on_commit_callbacks):
+    """The demo's members are fictional: no invitation or moderation notice is queued for the
+    worker, which would send it later with the site's real mail backend."""
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load()
+    assert mail.outbox == []

@@ -352,3 +352,17 @@ def test_a_decision_sent_twice_is_one_decision_and_one_notice(
     assert kept.pk != first.pk
     Decision.objects.filter(pk=kept.pk).update(decided_at=kept.decided_at - timedelta(minutes=5))
     assert decide(project, "contribution", named, "keep", host_admin).pk != kept.pk
+
+
+def test_a_suspended_author_is_not_emailed(
+    project, named, writer, host_admin, django_capture_on_commit_callbacks
+):
+    from groundswell.people.services import user_suspend
+    from groundswell.testing import factories
+
+    staff = factories.UserFactory(is_staff=True)
+    user_suspend(user=writer, by=staff, reason="Threats to other members.")
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = decide(project, "contribution", named, "hide", host_admin)
+    assert decision.author_id == writer.pk  # the notice waits on the notices page
+    assert mail.outbox == []

@@ -110,6 +110,37 @@ def test_invite_mail_is_not_sent_if_the_transaction_rolls_back(
     assert mail.outbox == []
 
 
+def test_an_invite_sent_twice_is_one_invite_and_one_mail(
+    host_org, host_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = _invite(host_org, host_admin, email="nina@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = _invite(host_org, host_admin, email="Nina@Example.org", as_admin=True)
+
+    assert again.pk == first.pk
+    assert OrganisationInvite.objects.filter(organisation=host_org).count() == 1
+    assert [m.to for m in mail.outbox] == [["nina@example.org"]]
+    # The second asked for more: the waiting invitation now makes an admin.
+    first.refresh_from_db()
+    assert first.as_admin is True
+
+
+def test_an_expired_invite_does_not_stop_a_fresh_one(
+    host_org, host_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        old = _invite(host_org, host_admin, email="nina@example.org")
+    OrganisationInvite.objects.filter(pk=old.pk).update(
+        expires_at=timezone.now() - timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = _invite(host_org, host_admin, email="nina@example.org")
+
+    assert fresh.pk != old.pk
+    assert len(mail.outbox) == 2
+
+
 def test_invite_is_refused_for_someone_who_is_not_an_admin(
     host_org, practitioner, outsider, django_capture_on_commit_callbacks
 ):

@@ -241,3 +241,33 @@ def test_account_form_checked_by_the_server_shows_the_summary(client, practition
         rb'<form method="post" action="/accounts/password/change/"[^>]*>', response.content
     )
     assert form and b"novalidate" in form.group(0)
+
+
+def test_account_mail_links_to_site_url_and_names_groundswell(client, practitioner, settings):
+    """Links and the greeting come from SITE_URL, not from the host the request came in on."""
+    settings.SITE_URL = "https://groundswell.example"
+    client.post(
+        "/accounts/signup/",
+        {
+            "email": "nadia@example.org",
+            "username": "nadia",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    client.post("/accounts/password/reset/", {"email": practitioner.email})
+    client.post("/accounts/password/reset/", {"email": "nobody-here@example.org"})
+
+    assert [m.to for m in mail.outbox] == [
+        ["nadia@example.org"],
+        [practitioner.email],
+        ["nobody-here@example.org"],
+    ]
+    confirm, reset, unknown = (m.body for m in mail.outbox)
+    assert re.search(r"https://groundswell\.example/accounts/confirm-email/[^/\s]+/", confirm)
+    assert re.search(r"https://groundswell\.example/accounts/password/reset/key/[^/\s]+/", reset)
+    assert "https://groundswell.example/accounts/signup/" in unknown
+    for body in (confirm, reset, unknown):
+        assert "testserver" not in body
+        assert "Hello from Groundswell!" in body
+        assert "groundswell.example" in body
