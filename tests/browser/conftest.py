@@ -42,8 +42,10 @@ def browser():
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
-    """The live server's base URL; asking for it gives the test committed, shared data."""
+def site(live_server, transactional_db, settings):
+    """The live server's base URL; asking for it gives the test committed, shared data. It is
+    the site's address too: links in e-mails are built from SITE_URL."""
+    settings.SITE_URL = live_server.url
     return live_server.url
 
 
