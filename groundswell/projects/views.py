@@ -75,10 +75,9 @@ def project_create(request):
 def _created_message(project) -> str:
     """ "Live" only when a phase is open: with dates all past or all ahead, it would mislead."""
     today = timezone.localdate()
-    phases = list(project.phases.all())
-    if any(p.is_current(today) for p in phases):
+    if current_phase(project=project, today=today) is not None:
         return "Your project is live."
-    upcoming = [p.starts_on for p in phases if p.starts_on > today]
+    upcoming = [p.starts_on for p in project.phases.all() if p.starts_on > today]
     if upcoming:
         return f"Your project is created. It opens on {date_format(min(upcoming), 'j F Y')}."
     return (
